@@ -1,0 +1,133 @@
+"""The question bank: item schema, loading (with a cache), validation and selection.
+
+    load_bank(extra)      the bundled bank plus QUIZPREP_BANK and `extra` paths, checked
+    validate_paths(paths) every problem in the given files or folders
+    Bank                  the loaded items, by id and by topic
+    Item, Choices         one question and its multiple-choice form
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizprep.bank.schema import DIFFICULTY_NAMES, FIELDS, Choices, Item
+from quizprep.errors import BankError, Problem, QuizprepError
+
+__all__ = ["Bank", "Item", "Choices", "FIELDS", "DIFFICULTY_NAMES", "load_bank", "validate_paths", "bank_roots"]
+
+
+@dataclass
+class Bank:
+    """Loaded items in file order, with lookups."""
+
+    items: list[Item]
+    files: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_id = {item.id: item for item in self.items}
+
+    def get(self, item_id: str) -> Item | None:
+        return self.by_id.get(item_id)
+
+    def topics(self) -> dict[str, list[Item]]:
+        """Items grouped by topic, topics in the order they first appear."""
+        grouped: dict[str, list[Item]] = {}
+        for item in self.items:
+            grouped.setdefault(item.topic, []).append(item)
+        return grouped
+
+    def tags(self) -> set[str]:
+        return {tag for item in self.items for tag in item.tags}
+
+
+def bank_roots(extra: list[Path] | None = None) -> list[tuple[Path, str]]:
+    """The bank locations that load, with where each came from: bundled, QUIZPREP_BANK, then --bank."""
+    from quizprep.paths import bundled_bank_dir, env_bank_paths
+
+    roots = [(bundled_bank_dir(), "the bundled bank")]
+    roots += [(path, "QUIZPREP_BANK") for path in env_bank_paths()]
+    roots += [(path, "--bank") for path in extra or []]
+    return roots
+
+
+def load_bank(extra: list[Path] | None = None, *, use_cache: bool = True) -> Bank:
+    """Load every bank that applies; raise BankError listing every problem if any."""
+    files = _collect_files(bank_roots(extra))
+    return _load(files, use_cache=use_cache, known_ids=frozenset())
+
+
+def validate_paths(paths: list[Path], *, use_cache: bool = True) -> tuple[Bank | None, list[Problem]]:
+    """Check only `paths`; follow_ups may also point at items of the bundled bank."""
+    from quizprep.paths import bundled_bank_dir
+
+    files = _collect_files([(path, "the command line") for path in paths])
+    bundled = set(_collect_files([(bundled_bank_dir(), "the bundled bank")])) - set(files)
+    known = frozenset(ref[0] for path in sorted(bundled) for ref in _read(path, use_cache).refs)
+    try:
+        bank = _load(files, use_cache=use_cache, known_ids=known)
+    except BankError as exc:
+        return None, exc.problems
+    return bank, []
+
+
+def _collect_files(roots: list[tuple[Path, str]]) -> list[Path]:
+    from quizprep.bank.loader import BANK_SUFFIXES, bank_files
+
+    seen: set[Path] = set()
+    files: list[Path] = []
+    for root, origin in roots:
+        if not root.exists():
+            raise QuizprepError(f"no such file or folder: {root} (from {origin})")
+        found = bank_files(root)
+        if not found and root.is_dir():
+            raise QuizprepError(f"no bank files ({', '.join(BANK_SUFFIXES)}) in {root} (from {origin})")
+        for path in found:
+            resolved = path.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                files.append(path)
+    return files
+
+
+def _read(path: Path, use_cache: bool):
+    from quizprep.bank.loader import read_file
+    from quizprep.demos.catalog import DEMOS
+    from quizprep.paths import cache_dir
+
+    return read_file(path, set(DEMOS), cache_dir() if use_cache else None)
+
+
+def _load(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]) -> Bank:
+    from quizprep.bank.validate import check_across
+
+    problems: list[Problem] = []
+    entries = []
+    refs = []
+    for path in files:
+        shown = display_path(path)
+        try:
+            result = _read(path, use_cache)
+        except OSError as exc:
+            problems.append(Problem(shown, 1, "-", f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        problems += [Problem(shown, line, label, message) for line, label, message in result.problems]
+        entries += [(data, shown, line) for data, line, _ in result.items]
+        refs += [(shown, ref) for ref in result.refs]
+    problems += [Problem(*p) for p in check_across(refs, known_ids)]
+    if problems:
+        raise BankError(problems)
+    items = [Item.from_dict(data, file, line) for data, file, line in entries]
+    return Bank(items, [display_path(p) for p in files])
+
+
+def display_path(path: Path) -> str:
+    """A path as a person would type it: relative to the working folder when inside it."""
+    import os
+
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute)
+    except ValueError:  # another drive on Windows
+        return absolute
+    return absolute if relative.startswith("..") else relative

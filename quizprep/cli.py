@@ -1,0 +1,247 @@
+"""The `quizprep` command: parses options, calls the core, prints what it returns.
+
+Exit codes: 0 success, 1 a failure the user can fix (a broken bank, an unwritable
+file), 2 a usage error (a bad option or value). A QuizprepError raised anywhere
+below is printed once, here, as `Error: ...` on stderr; users never see a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typer.core import TyperGroup
+
+try:  # Python 3.9+ has it in typing; typer needs the real Annotated
+    from typing import Annotated
+except ImportError:  # pragma: no cover
+    from typing_extensions import Annotated
+
+from quizprep import __version__
+from quizprep.errors import QuizprepError
+
+
+class _Group(TyperGroup):
+    """Turns a QuizprepError from any command into `Error: ...` and its exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QuizprepError as exc:
+            print_error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="quizprep",
+    help="Get ready for deep-learning interviews: a question bank, quizzes and live NumPy demos in your terminal.",
+    epilog="Data folder: $QUIZPREP_HOME, or your platform's user data folder. Docs: README.md.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+BankOption = Annotated[
+    Optional[List[Path]],
+    typer.Option(
+        "--bank",
+        "-b",
+        metavar="PATH",
+        help="Extra bank (a YAML file or a folder), loaded beside the bundled bank. Repeatable; also read from $QUIZPREP_BANK.",
+        show_default=False,
+    ),
+]
+TopicOption = Annotated[
+    Optional[List[str]],
+    typer.Option("--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable). `quizprep topics` lists them.", show_default=False),
+]
+TagOption = Annotated[
+    Optional[List[str]],
+    typer.Option("--tag", metavar="TAG", help="Only items with this tag (repeatable).", show_default=False),
+]
+class Difficulty(str, enum.Enum):
+    fundamentals = "1"
+    practitioner = "2"
+    advanced = "3"
+
+
+DifficultyOption = Annotated[
+    Optional[List[Difficulty]],
+    typer.Option(
+        "--difficulty",
+        "-d",
+        metavar="1|2|3",
+        help="Only this difficulty: 1 fundamentals, 2 practitioner, 3 advanced (repeatable).",
+        show_default=False,
+    ),
+]
+
+
+class ExportFormat(str, enum.Enum):
+    json = "json"
+
+
+def stdout_console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def print_error(message: str) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(stderr=True, highlight=False).print(Text("Error: ", style="bold red") + Text(message), soft_wrap=True)
+
+
+def print_note(message: str) -> None:
+    """A short message for a person, on stderr so stdout stays clean for data."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(message, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"quizprep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Get ready for deep-learning interviews: a question bank, quizzes and live NumPy demos in your terminal."""
+
+
+def _load(bank: list[Path] | None):
+    from quizprep.bank import load_bank
+
+    return load_bank(bank or [])
+
+
+def _select(bank_paths, topic, tag, difficulty):
+    from quizprep.bank.select import select_items
+
+    bank = _load(bank_paths)
+    levels = [int(level.value) for level in difficulty or []]
+    return bank, select_items(bank, topic or [], tag or [], levels)
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        Optional[List[Path]],
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Bank files or folders to check. Default: everything that would load (bundled bank, $QUIZPREP_BANK, --bank).",
+            show_default=False,
+        ),
+    ] = None,
+    bank: BankOption = None,
+) -> None:
+    """Check bank files: fields, types, unique ids, follow-ups, sources and demo names.
+
+    Prints every problem at once, one per line as FILE:LINE: ID: message, and exits 1 if there is any.
+    """
+    from quizprep.bank import load_bank, validate_paths
+    from quizprep.errors import BankError
+
+    if paths:
+        loaded, problems = validate_paths(list(paths) + list(bank or []))
+    else:
+        try:
+            loaded, problems = load_bank(bank or []), []
+        except BankError as exc:
+            loaded, problems = None, exc.problems
+    if problems:
+        for problem in problems:
+            typer.echo(str(problem))
+        files = len({problem.file for problem in problems})
+        noun = "problem" if len(problems) == 1 else "problems"
+        print_note(f"[red]{len(problems)} {noun}[/] in {files} file{'s' if files != 1 else ''}.")
+        raise typer.Exit(1)
+    stdout_console().print(f"[green]✓[/] {len(loaded.items)} items in {len(loaded.files)} files: no problems.")
+
+
+@app.command("list")
+def list_items(topic: TopicOption = None, tag: TagOption = None, difficulty: DifficultyOption = None, bank: BankOption = None) -> None:
+    """List items: id, topic, difficulty and question."""
+    from quizprep.render import items_table
+
+    _, items = _select(bank, topic, tag, difficulty)
+    if not items:
+        print_note("No items match these filters.")
+        return
+    stdout_console().print(items_table(items))
+
+
+@app.command()
+def topics(bank: BankOption = None) -> None:
+    """List the topics with their item counts by difficulty."""
+    from quizprep.render import topics_table
+
+    stdout_console().print(topics_table(_load(bank)))
+
+
+@app.command()
+def show(
+    ids: Annotated[List[str], typer.Argument(metavar="ID...", help="Item ids, as `quizprep list` shows them.", show_default=False)],
+    bank: BankOption = None,
+) -> None:
+    """Show items in full: question, answer, key points and pitfalls, with math as Unicode."""
+    from quizprep.bank.select import find_item
+    from quizprep.render import item_view
+
+    loaded = _load(bank)
+    items = [find_item(loaded, item_id) for item_id in ids]
+    console = stdout_console()
+    for item in items:
+        console.print(item_view(item))
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)] = ExportFormat.json,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE|-", help="Where to write; '-' is standard output.")
+    ] = "-",
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    difficulty: DifficultyOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Export the selected items. JSON is a list of items with exactly the bank's fields: valid bank input."""
+    from quizprep.export import write_output
+    from quizprep.export.json_export import to_json
+
+    _, items = _select(bank, topic, tag, difficulty)
+    write_output(to_json(items), output)
+    if output != "-":
+        print_note(f"Wrote {len(items)} items to {output}.")
+
+
+@app.command()
+def info(bank: BankOption = None) -> None:
+    """Show the version, where your progress and cache are kept, and which banks load."""
+    from rich.text import Text
+
+    from quizprep.info import gather
+
+    rows = gather(bank or [])
+    width = max(len(label) for label, _ in rows) + 2
+    console = stdout_console()
+    for label, value in rows:
+        console.print(Text.assemble((label.ljust(width), "bold"), value), soft_wrap=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="quizprep")

@@ -1,0 +1,43 @@
+"""What `quizprep info` reports: versions, where the data and cache live, and which banks load."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+from quizprep import __version__
+
+
+def gather(extra: list[Path]) -> list[tuple[str, str]]:
+    """(label, value) rows describing this installation."""
+    from quizprep.bank import bank_roots, display_path
+    from quizprep.bank.loader import bank_files
+    from quizprep.paths import cache_dir, data_dir, db_path
+
+    rows = [
+        ("version", f"quizprep {__version__} (Python {platform.python_version()})"),
+        ("data folder", str(data_dir())),
+        ("database", describe_database(db_path())),
+        ("cache folder", str(cache_dir())),
+    ]
+    for root, origin in bank_roots(extra):
+        if root.exists():
+            count = len(bank_files(root))
+            rows.append((f"bank ({origin})", f"{display_path(root)}  [{count} file{'s' if count != 1 else ''}]"))
+        else:
+            rows.append((f"bank ({origin})", f"{root}  [missing]"))
+    return rows
+
+
+def describe_database(path: Path) -> str:
+    if not path.exists():
+        return f"{path} (created at your first answer)"
+    from quizprep import store
+
+    conn = store.connect(path)
+    try:
+        answers = conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
+        items = conn.execute("SELECT count(*) FROM card_state").fetchone()[0]
+    finally:
+        conn.close()
+    return f"{path} ({answers} answers on {items} items, schema v{store.SCHEMA_VERSION})"
