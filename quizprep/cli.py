@@ -180,7 +180,8 @@ def list_items(topic: TopicOption = None, tag: TagOption = None, difficulty: Dif
     if not items:
         print_note("No items match these filters.")
         return
-    stdout_console().print(items_table(items))
+    console = stdout_console()
+    console.print(items_table(items, console.width))
 
 
 @app.command()

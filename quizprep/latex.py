@@ -78,7 +78,9 @@ SUPERSCRIPT = dict(zip(
 SUBSCRIPT = dict(zip("0123456789+-=()aehijklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"))
 
 TOKEN = re.compile(r"\\([A-Za-z]+)|\\(.)|(\s+)|(.)", re.S)
-ATOM = re.compile(r"^(?:[\w.′'∂∇\u0300-\u036f\u20d7⁰-ₜ]+|\(.*\)|\[.*\]|√.*)$")
+_WORD = r"[\w.′'∂∇\u0300-\u036f\u20d7⁰-ₜ]+"
+# A single operand: a name or number (with ^(...) or _(...) scripts), a bracketed group, or a root.
+ATOM = re.compile(rf"^(?:{_WORD}(?:[\^_](?:\([^()]*\)|{_WORD}))*|\(.*\)|\[.*\]|√.*)$")
 
 
 def math_to_unicode(latex: str) -> str:
@@ -120,7 +122,7 @@ def script(text: str, table: dict[str, str], marker: str) -> str:
     stripped = text.replace(" ", "")
     if stripped and all(ch in table for ch in stripped):
         return "".join(table[ch] for ch in stripped)
-    if len(stripped) <= 1 or ATOM.match(stripped) and not re.search(r"[+\-*/=,]", stripped):
+    if len(stripped) <= 1 or stripped.isalnum() and stripped.isascii():
         return f"{marker}{stripped}"
     return f"{marker}({text.strip()})"
 

@@ -79,15 +79,28 @@ def item_view(item: Item) -> RenderableType:
     return Panel(Group(*parts), title=title, title_align="left", border_style="cyan", padding=(1, 2))
 
 
-def items_table(items: list[Item]) -> Table:
-    table = Table(title=f"{len(items)} item{'s' if len(items) != 1 else ''}", title_justify="left", expand=False)
-    table.add_column("id", style="cyan", no_wrap=True, min_width=min(30, max((len(i.id) for i in items), default=2)))
-    table.add_column("topic", no_wrap=True, min_width=min(22, max((len(i.topic) for i in items), default=5)))
-    table.add_column("diff", justify="right", no_wrap=True, min_width=4)
-    table.add_column("question", overflow="ellipsis", no_wrap=True, min_width=20)
-    for item in items:
-        table.add_row(item.id, item.topic, str(item.difficulty), plain_math(item.question))
-    return table
+def items_table(items: list[Item], width: int) -> Group:
+    """One line per item, fitted to `width` columns; long questions end in '…' (`show` prints them whole)."""
+    id_width = max([len(item.id) for item in items] + [2])
+    topic_width = max([len(item.topic) for item in items] + [5])
+
+    def line(item_id: str, topic: str, level: str, question: str, style: str = "") -> Text:
+        text = Text.assemble(
+            (item_id.ljust(id_width), style or "cyan"),
+            "  ",
+            (topic.ljust(topic_width), style),
+            "  ",
+            (level.rjust(3), style),
+            "  ",
+            (question, style),
+        )
+        text.truncate(width, overflow="ellipsis")
+        return text
+
+    lines = [Text(f"{len(items)} item{'s' if len(items) != 1 else ''}", style="bold")]
+    lines.append(line("id", "topic", "lvl", "question", style="bold"))
+    lines += [line(item.id, item.topic, str(item.difficulty), plain_math(item.question)) for item in items]
+    return Group(*lines)
 
 
 def topics_table(bank: Bank) -> Table:
