@@ -230,6 +230,47 @@ def export(
 
 
 @app.command()
+def demo(
+    name: Annotated[Optional[str], typer.Argument(metavar="[NAME]", help="The demo to run; `--list` shows the names.", show_default=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed for the demo's random inputs: the same seed gives the same output.")] = 0,
+    set_: Annotated[
+        Optional[List[str]],
+        typer.Option("--set", metavar="KEY=JSON", help="A parameter, as JSON: --set 'logits=[2, 1, 0]' (repeatable).", show_default=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (name, params, steps, result) and nothing else.")] = False,
+    list_: Annotated[bool, typer.Option("--list", "-l", help="List the demos (with --json: a JSON list).")] = False,
+) -> None:
+    """Run a live NumPy demo: see each step of a computation, with your own numbers via --set."""
+    import json
+
+    from quizprep.demos import CATALOG, parse_params, run_demo
+
+    if list_:
+        if as_json:
+            typer.echo(json.dumps([{"name": n, "summary": s} for n, s in CATALOG.items()], indent=2, ensure_ascii=False))
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{len(CATALOG)} demos", title_justify="left", box=None, pad_edge=False)
+        table.add_column("name", style="cyan", no_wrap=True)
+        table.add_column("what it shows")
+        for demo_name, summary in CATALOG.items():
+            table.add_row(demo_name, summary)
+        stdout_console().print(table)
+        return
+    if not name:
+        raise typer.BadParameter("give a demo NAME, or --list to see them", param_hint="'NAME'")
+    result = run_demo(name, parse_params(set_ or []), seed).to_dict()
+    if as_json:
+        typer.echo(json.dumps({k: result[k] for k in ("name", "params", "seed", "result", "steps", "summary")}, ensure_ascii=False))
+        return
+    from quizprep.demos.view import demo_view
+
+    console = stdout_console()
+    console.print(demo_view(result, console.width))
+
+
+@app.command()
 def info(bank: BankOption = None) -> None:
     """Show the version, where your progress and cache are kept, and which banks load."""
     from rich.text import Text
