@@ -86,6 +86,51 @@ class ExportFormat(str, enum.Enum):
     json = "json"
 
 
+class QuestionType(str, enum.Enum):
+    mcq = "mcq"
+    flashcard = "flashcard"
+    numeric = "numeric"
+
+
+SeedOption = Annotated[
+    Optional[int],
+    typer.Option("--seed", help="Seed for the choice of questions and option order: the same seed gives the same session.", show_default=False),
+]
+
+
+def _selection(topic, tag, difficulty):
+    from quizprep.practice import Selection
+
+    return Selection(list(topic or []), list(tag or []), [int(level.value) for level in difficulty or []])
+
+
+def _session_io():
+    from quizprep.terminal import open_io
+
+    return open_io(stdout_console())
+
+
+def _now_and_zone():
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc)
+    return now, now.astimezone().tzinfo
+
+
+def _fresh_seed(seed: int | None) -> int:
+    import secrets
+
+    return seed if seed is not None else secrets.randbelow(1_000_000)
+
+
+def _interview_date(text: str | None):
+    if text is None:
+        return None
+    from quizprep.config import parse_date
+
+    return parse_date(text)
+
+
 def stdout_console():
     from rich.console import Console
 
@@ -133,6 +178,174 @@ def _select(bank_paths, topic, tag, difficulty):
     bank = _load(bank_paths)
     levels = [int(level.value) for level in difficulty or []]
     return bank, select_items(bank, topic or [], tag or [], levels)
+
+
+@app.command()
+def quiz(
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    difficulty: DifficultyOption = None,
+    type_: Annotated[
+        Optional[QuestionType],
+        typer.Option("--type", help="Only this kind of question. Default: a mix of all three.", case_sensitive=False, show_default=False),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Number of questions.")] = 10,
+    seed: SeedOption = None,
+    weak: Annotated[bool, typer.Option("--weak", help="Cram your weakest items first: lowest recall, most lapses, due or not.")] = False,
+    bank: BankOption = None,
+) -> None:
+    """Quiz yourself: multiple choice, flashcards and numeric drills. Every answer updates your FSRS schedule.
+
+    At any prompt: q quits, s skips, u undoes your last answer, d runs the demo of the item you just answered.
+    """
+    from quizprep.practice import run_quiz
+    from quizprep.screens import summary_view
+
+    io = _session_io()
+    now, zone = _now_and_zone()
+    summary = run_quiz(_load(bank), _selection(topic, tag, difficulty), type_.value if type_ else None, limit, _fresh_seed(seed), weak, io, now, zone)
+    io.show(summary_view(summary))
+
+
+@app.command()
+def review(
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    difficulty: DifficultyOption = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="At most this many cards this session.", show_default=False)] = None,
+    interview_date: Annotated[
+        Optional[str],
+        typer.Option("--interview-date", metavar="YYYY-MM-DD", help="Plan for this interview date (default: `quizprep config interview-date`).", show_default=False),
+    ] = None,
+    bank: BankOption = None,
+) -> None:
+    """Spaced-repetition review of what is due, as flashcards: learning cards, then due reviews, then new items.
+
+    Daily limits and desired retention are set with `quizprep config`. Rate each card 1 Again, 2 Hard, 3 Good, 4 Easy.
+    """
+    from quizprep.practice import run_review
+    from quizprep.screens import summary_view
+
+    io = _session_io()
+    now, zone = _now_and_zone()
+    summary = run_review(_load(bank), _selection(topic, tag, difficulty), limit, _interview_date(interview_date), io, now, zone)
+    if summary.answered or summary.note not in ("nothing to ask",):
+        io.show(summary_view(summary))
+
+
+@app.command()
+def interview(
+    count: Annotated[int, typer.Option("--questions", "-n", min=1, max=50, help="Number of questions, spread across topics.")] = 5,
+    minutes: Annotated[float, typer.Option("--minutes", "-m", min=0.25, max=60, help="Time per question, in minutes.")] = 3,
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    difficulty: DifficultyOption = None,
+    seed: SeedOption = None,
+    bank: BankOption = None,
+) -> None:
+    """A mock interview: questions across topics against a countdown, then tick off the key points you covered."""
+    from quizprep.interview import report_view
+    from quizprep.practice import run_interview
+
+    io = _session_io()
+    now, zone = _now_and_zone()
+    report = run_interview(_load(bank), _selection(topic, tag, difficulty), count, int(minutes * 60), _fresh_seed(seed), io, now, zone)
+    io.show(report_view(report))
+
+
+@app.command()
+def drill(
+    name: Annotated[Optional[str], typer.Argument(metavar="[NAME]", help="A drill template; default: a mix. `--list` shows them.", show_default=False)] = None,
+    count: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, help="Number of problems.")] = 5,
+    topic: TopicOption = None,
+    seed: SeedOption = None,
+    list_: Annotated[bool, typer.Option("--list", "-l", help="List the drill templates.")] = False,
+    bank: BankOption = None,
+) -> None:
+    """Numeric drills: fresh problems from templates, answered with a number, graded with a tolerance."""
+    from quizprep.drills import CATALOG
+
+    if list_:
+        from rich.table import Table
+
+        table = Table(title=f"{len(CATALOG)} drills", title_justify="left", box=None, pad_edge=False)
+        table.add_column("name", style="cyan", no_wrap=True)
+        table.add_column("topic", no_wrap=True)
+        table.add_column("what it asks")
+        for drill_name, (title, drill_topic) in CATALOG.items():
+            table.add_row(drill_name, drill_topic, title)
+        stdout_console().print(table)
+        return
+    from quizprep.practice import run_drills
+    from quizprep.screens import summary_view
+
+    io = _session_io()
+    now, zone = _now_and_zone()
+    summary = run_drills(_load(bank), name, list(topic or []), count, _fresh_seed(seed), io, now, zone)
+    io.show(summary_view(summary))
+
+
+@app.command("config")
+def config_command(
+    key: Annotated[Optional[str], typer.Argument(metavar="[KEY]", help="A setting; without one, all are shown.", show_default=False)] = None,
+    value: Annotated[Optional[str], typer.Argument(metavar="[VALUE]", help="New value; without one, the setting is shown.", show_default=False)] = None,
+    unset: Annotated[bool, typer.Option("--unset", help="Return the setting to its default.")] = False,
+) -> None:
+    """See or change settings: new-per-day, reviews-per-day, desired-retention, interview-date."""
+    from quizprep import config
+    from quizprep.practice import open_state
+
+    conn = open_state()
+    try:
+        if key is not None:
+            config.check_name(key)
+        if key and unset:
+            config.unset(conn, key)
+        elif key and value is not None:
+            config.store(conn, key, value)
+        values = config.load(conn)
+    finally:
+        conn.close()
+    console = stdout_console()
+    for name, setting in config.SETTINGS.items():
+        if key and name != key:
+            continue
+        current = values[name]
+        shown = "not set" if current is None else str(current)
+        marker = "" if current == setting.default else "  [dim](default " + ("none" if setting.default is None else str(setting.default)) + ")[/]"
+        console.print(f"[bold]{name}[/] = [cyan]{shown}[/]{marker}   [dim]{setting.help}[/]")
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+    bank: BankOption = None,
+) -> None:
+    """Your progress: answers given, items seen, what is due, by topic."""
+    import json
+
+    from quizprep.practice import open_state
+    from quizprep.stats import basic_stats
+
+    loaded = _load(bank)
+    now, _ = _now_and_zone()
+    conn = open_state()
+    try:
+        figures = basic_stats(conn, loaded, now)
+    finally:
+        conn.close()
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{figures['total_reviews']} answers · {figures['cards_seen']} of {figures['items']} items seen · {figures['due_now']} due now", title_justify="left", box=None, pad_edge=False)
+    for column in ("topic", "items", "seen", "due", "answers", "accuracy", "lapses"):
+        table.add_column(column, justify="left" if column == "topic" else "right", style="cyan" if column == "topic" else None)
+    for topic, entry in figures["topics"].items():
+        accuracy = "-" if entry["accuracy"] is None else f"{100 * entry['accuracy']:.0f}%"
+        table.add_row(topic, str(entry["items"]), str(entry["seen"]), str(entry["due"]), str(entry["reviews"]), accuracy, str(entry["lapses"]))
+    stdout_console().print(table)
 
 
 @app.command()

@@ -268,6 +268,9 @@ class _Parser:
                 self.skip_spaces()
             return SYMBOLS[name]
         if name in FUNCTIONS:
+            following = self.peek()
+            if following is not None and (following[0] is not None and following[0] not in SIZING or (following[3] or "").isalnum()):
+                return name + " "  # \ln\gamma reads "ln γ", not "lnγ"
             return name
         if name in ("mathop", "operatorname*"):
             return self.argument()

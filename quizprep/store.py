@@ -184,28 +184,33 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def record_answer(conn: sqlite3.Connection, card: CardRow, review: Review, now: str) -> int:
     """Save an item's new state and append its review-log row in one transaction; returns the log row id."""
     with transaction(conn):
-        conn.execute(
-            """
-            INSERT INTO card_state (item_id, card_json, due, state, reps, lapses, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (item_id) DO UPDATE SET
-                card_json = excluded.card_json, due = excluded.due, state = excluded.state,
-                reps = excluded.reps, lapses = excluded.lapses, updated_at = excluded.updated_at
-            """,
-            (card.item_id, card.card_json, card.due, card.state, card.reps, card.lapses, now),
-        )
-        cursor = conn.execute(
-            "INSERT INTO review_log (item_id, reviewed_at, rating, correct, answer_ms, mode) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                review.item_id,
-                review.reviewed_at,
-                review.rating,
-                None if review.correct is None else int(review.correct),
-                review.answer_ms,
-                review.mode,
-            ),
-        )
-        return cursor.lastrowid
+        return save_answer(conn, card, review, now)
+
+
+def save_answer(conn: sqlite3.Connection, card: CardRow, review: Review, now: str) -> int:
+    """The two writes of one answer, for a caller that holds the transaction."""
+    conn.execute(
+        """
+        INSERT INTO card_state (item_id, card_json, due, state, reps, lapses, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (item_id) DO UPDATE SET
+            card_json = excluded.card_json, due = excluded.due, state = excluded.state,
+            reps = excluded.reps, lapses = excluded.lapses, updated_at = excluded.updated_at
+        """,
+        (card.item_id, card.card_json, card.due, card.state, card.reps, card.lapses, now),
+    )
+    cursor = conn.execute(
+        "INSERT INTO review_log (item_id, reviewed_at, rating, correct, answer_ms, mode) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            review.item_id,
+            review.reviewed_at,
+            review.rating,
+            None if review.correct is None else int(review.correct),
+            review.answer_ms,
+            review.mode,
+        ),
+    )
+    return cursor.lastrowid
 
 
 def card_row(conn: sqlite3.Connection, item_id: str) -> CardRow | None:
@@ -227,3 +232,43 @@ def reviews(conn: sqlite3.Connection, item_id: str | None = None) -> list[Review
         Review(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5])
         for r in rows
     ]
+
+
+def all_cards(conn: sqlite3.Connection) -> dict[str, CardRow]:
+    """Every stored card state, by item id (drills use 'drill:NAME')."""
+    rows = conn.execute("SELECT item_id, card_json, due, state, reps, lapses FROM card_state").fetchall()
+    return {row[0]: CardRow(*row) for row in rows}
+
+
+def undo_answer(conn: sqlite3.Connection, log_id: int, item_id: str, previous: CardRow | None) -> None:
+    """Remove one review-log row and put the item's state back as it was, in one transaction."""
+    with transaction(conn):
+        conn.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
+        if previous is None:
+            conn.execute("DELETE FROM card_state WHERE item_id = ?", (item_id,))
+        else:
+            conn.execute(
+                "UPDATE card_state SET card_json = ?, due = ?, state = ?, reps = ?, lapses = ? WHERE item_id = ?",
+                (previous.card_json, previous.due, previous.state, previous.reps, previous.lapses, item_id),
+            )
+
+
+def answered_since(conn: sqlite3.Connection, since: str) -> tuple[int, int]:
+    """(answers since `since`, items whose first answer ever came since `since`): today's review and new counts."""
+    answers = conn.execute("SELECT count(*) FROM review_log WHERE reviewed_at >= ?", (since,)).fetchone()[0]
+    new = conn.execute(
+        """
+        SELECT count(DISTINCT r.item_id) FROM review_log AS r
+        WHERE r.reviewed_at >= ?
+          AND NOT EXISTS (SELECT 1 FROM review_log AS p WHERE p.item_id = r.item_id AND p.reviewed_at < ?)
+        """,
+        (since, since),
+    ).fetchone()[0]
+    return answers, new
+
+
+def iso(moment) -> str:
+    """The one timestamp format stored: ISO 8601 in UTC to the microsecond, so text order is time order."""
+    from datetime import timezone
+
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
