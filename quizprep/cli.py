@@ -24,7 +24,8 @@ from quizprep.errors import QuizprepError
 
 
 class _Group(TyperGroup):
-    """Turns a QuizprepError from any command into `Error: ...` and its exit code."""
+    """Turns a QuizprepError from any command into `Error: ...` and its exit code; and any
+    other failure into a short report instead of a traceback (QUIZPREP_DEBUG=1 shows it)."""
 
     def invoke(self, ctx):
         try:
@@ -32,6 +33,17 @@ class _Group(TyperGroup):
         except QuizprepError as exc:
             print_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] in ("click", "typer") or _debugging():
+                raise  # click's own exits and usage errors, or a developer asking for the traceback
+            print_error(f"quizprep hit an unexpected problem: {type(exc).__name__}: {exc}. Nothing you already answered is lost; set QUIZPREP_DEBUG=1 to see the details, and please report it.")
+            raise typer.Exit(1) from None
+
+
+def _debugging() -> bool:
+    import os
+
+    return os.environ.get("QUIZPREP_DEBUG", "") not in ("", "0")
 
 
 app = typer.Typer(

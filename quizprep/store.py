@@ -107,17 +107,44 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         version = _check_identity(conn, path)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _retry_while_locked(lambda: _use_wal(conn))
         conn.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             if version > 0:
                 backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
-            migrate(conn, version)
+            _retry_while_locked(lambda: migrate(conn, version))
     except BaseException:
         conn.close()
         raise
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL is a property of the file: set it once; a second process finds it already on."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _retry_while_locked(action, seconds: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    """Run `action`, retrying while another process holds the lock.
+
+    Switching the journal mode can report 'database is locked' at once, without
+    waiting on the busy timeout, when two processes create the database together.
+    """
+    import time
+
+    deadline = time.monotonic() + seconds
+    delay = 0.01
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
@@ -145,9 +172,15 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:
-    """Apply the migrations after `current`, each in its own transaction with its version."""
+    """Apply the migrations after `current`, each in its own transaction with its version.
+
+    The version is read again inside each transaction: two processes opening a new
+    database at once must not both apply the same migration.
+    """
     for number, (name, sql) in enumerate(MIGRATIONS[current:], start=current + 1):
         with transaction(conn):
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                continue
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
