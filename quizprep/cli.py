@@ -95,7 +95,9 @@ DifficultyOption = Annotated[
 
 
 class ExportFormat(str, enum.Enum):
+    markdown = "markdown"
     json = "json"
+    anki = "anki"
 
 
 class QuestionType(str, enum.Enum):
@@ -330,34 +332,35 @@ def config_command(
 
 @app.command()
 def stats(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as one JSON object.")] = False,
+    interview_date: Annotated[
+        Optional[str],
+        typer.Option("--interview-date", metavar="YYYY-MM-DD", help="Readiness for this date (default: `quizprep config interview-date`).", show_default=False),
+    ] = None,
     bank: BankOption = None,
 ) -> None:
-    """Your progress: answers given, items seen, what is due, by topic."""
+    """Your progress: topics weakest first, a 12-week heatmap and streak, the 14-day forecast, interview readiness."""
     import json
 
-    from quizprep.practice import open_state
-    from quizprep.stats import basic_stats
+    from quizprep import config
+    from quizprep.practice import open_state, policy_for
+    from quizprep.stats import progress
 
     loaded = _load(bank)
-    now, _ = _now_and_zone()
+    now, zone = _now_and_zone()
     conn = open_state()
     try:
-        figures = basic_stats(conn, loaded, now)
+        policy = policy_for(config.load(conn), zone, _interview_date(interview_date))
+        figures = progress(conn, loaded, now, policy)
     finally:
         conn.close()
     if as_json:
         typer.echo(json.dumps(figures, indent=2))
         return
-    from rich.table import Table
+    from quizprep.screens import stats_view
 
-    table = Table(title=f"{figures['total_reviews']} answers · {figures['cards_seen']} of {figures['items']} items seen · {figures['due_now']} due now", title_justify="left", box=None, pad_edge=False)
-    for column in ("topic", "items", "seen", "due", "answers", "accuracy", "lapses"):
-        table.add_column(column, justify="left" if column == "topic" else "right", style="cyan" if column == "topic" else None)
-    for topic, entry in figures["topics"].items():
-        accuracy = "-" if entry["accuracy"] is None else f"{100 * entry['accuracy']:.0f}%"
-        table.add_row(topic, str(entry["items"]), str(entry["seen"]), str(entry["due"]), str(entry["reviews"]), accuracy, str(entry["lapses"]))
-    stdout_console().print(table)
+    console = stdout_console()
+    console.print(stats_view(figures, console.width))
 
 
 @app.command()
@@ -435,23 +438,98 @@ def show(
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)] = ExportFormat.json,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="markdown: a study guide; json: bank data; anki: an .apkg deck.", case_sensitive=False)] = ExportFormat.markdown,
     output: Annotated[
-        str, typer.Option("--output", "-o", metavar="FILE|-", help="Where to write; '-' is standard output.")
-    ] = "-",
+        Optional[str],
+        typer.Option("--output", "-o", metavar="FILE|-", help="Where to write; '-' is standard output. Default: standard output, or quizprep.apkg for anki.", show_default=False),
+    ] = None,
     topic: TopicOption = None,
     tag: TagOption = None,
     difficulty: DifficultyOption = None,
+    ids: Annotated[Optional[List[str]], typer.Option("--ids", metavar="ID[,ID...]", help="Only these items (repeatable, or comma-separated).", show_default=False)] = None,
+    due: Annotated[bool, typer.Option("--due", help="Only items due for review now.")] = False,
+    weak: Annotated[bool, typer.Option("--weak", help="Only items below your desired recall or with lapses, weakest first.")] = False,
+    no_answers: Annotated[bool, typer.Option("--no-answers", help="Markdown: a question sheet without answers, key points or demos.")] = False,
+    answer_key: Annotated[bool, typer.Option("--answer-key", help="With --no-answers: add the answers at the end.")] = False,
+    no_demos: Annotated[bool, typer.Option("--no-demos", help="Markdown: leave out the demo output (faster).")] = False,
     bank: BankOption = None,
 ) -> None:
-    """Export the selected items. JSON is a list of items with exactly the bank's fields: valid bank input."""
-    from quizprep.export import write_output
-    from quizprep.export.json_export import to_json
+    """Export the selected items: a markdown study guide, the bank as JSON, or an Anki deck."""
+    from datetime import date
 
-    _, items = _select(bank, topic, tag, difficulty)
-    write_output(to_json(items), output)
-    if output != "-":
-        print_note(f"Wrote {len(items)} items to {output}.")
+    from quizprep.export import select_for_export, write_output
+
+    loaded, items = _select(bank, topic, tag, difficulty)
+    wanted = [part.strip() for entry in ids or [] for part in entry.split(",") if part.strip()]
+    now, _ = _now_and_zone()
+    items = select_for_export(items, wanted, due, weak, now, loaded.by_id)
+    if answer_key and not no_answers:
+        raise typer.BadParameter("--answer-key goes with --no-answers (a guide with answers needs no key)", param_hint="'--answer-key'")
+    if (no_answers or no_demos) and format is not ExportFormat.markdown:
+        raise typer.BadParameter("--no-answers and --no-demos apply to --format markdown", param_hint="'--format'")
+    if format is ExportFormat.anki:
+        _export_anki(items, output)
+        return
+    target = output or "-"
+    if format is ExportFormat.json:
+        from quizprep.export.json_export import to_json
+
+        text = to_json(items)
+    else:
+        from quizprep.export.markdown_export import to_markdown
+
+        demos = None if (no_answers or no_demos) else _with_progress(items)
+        text = to_markdown(items, answers=not no_answers, answer_key=answer_key, demo_text=demos, today=date.today())
+    write_output(text, target)
+    if target != "-":
+        print_note(f"Wrote {len(items)} items to {target}.")
+
+
+def _with_progress(items):
+    """The demo-output function for markdown, with a progress bar on stderr while the demos run."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from quizprep.export import demo_texts
+
+    text_for = demo_texts()
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task("Running demos", total=sum(1 for item in items if item.demo))
+
+    def with_bar(item):
+        if not progress.live.is_started:
+            progress.start()
+        text = text_for(item)
+        progress.advance(task)
+        if progress.finished:
+            progress.stop()
+        return text
+
+    return with_bar
+
+
+def _export_anki(items, output: str | None) -> None:
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from quizprep.export.anki_export import build_package
+
+    target = output or "quizprep.apkg"
+    if target == "-":
+        if sys.stdout.isatty():
+            raise typer.BadParameter("an .apkg is binary: give a file with -o, or redirect standard output", param_hint="'--output'")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "quizprep.apkg"
+            build_package(items, path)
+            sys.stdout.buffer.write(path.read_bytes())
+            sys.stdout.flush()
+        return
+    path = Path(target).expanduser()
+    if not path.parent.exists():
+        raise QuizprepError(f"cannot write to {path}: the folder {path.parent} does not exist")
+    count = build_package(items, path)
+    print_note(f"Wrote {count} notes to {path}. Import it in Anki (File → Import); importing a newer export updates these notes.")
 
 
 @app.command()

@@ -109,3 +109,84 @@ def summary_view(summary) -> RenderableType:
         Text(summary.due_line),
     ]
     return Panel(Group(*lines), border_style="magenta", padding=(1, 2))
+
+
+SHADES = " ░▒▓█"
+
+
+def percent(value) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def stats_view(figures: dict, width: int) -> RenderableType:
+    """Progress at a glance: topics weakest first, a 12-week heatmap, the 14-day forecast, readiness."""
+    from datetime import date
+
+    parts: list[RenderableType] = []
+    head = f"{figures['total_reviews']} answers · {figures['cards_seen']} of {figures['items']} items seen · {figures['due_now']} due now"
+    parts.append(Text(head, style="bold"))
+    table = Table(box=None, pad_edge=False, title="By topic, weakest first", title_justify="left")
+    for column in ("topic", "seen", "recall", "known", "answers", "right", "lapses", "due"):
+        table.add_column(column, justify="left" if column == "topic" else "right", style="cyan" if column == "topic" else None, no_wrap=True)
+    for topic, entry in figures["topics"].items():
+        table.add_row(
+            topic,
+            f"{entry['seen']}/{entry['items']}",
+            percent(entry["mean_recall"]),
+            percent(entry["known"]),
+            str(entry["reviews"]),
+            percent(entry["accuracy"]),
+            str(entry["lapses"]),
+            str(entry["due"]),
+        )
+    parts += [Text(""), table, Text("recall: mean FSRS recall now of the items seen · known: the same over all items, unseen as 0 · right: share of auto-graded answers right", style="dim")]
+
+    days = figures["heatmap"]["days"]
+    top = max((d["answers"] for d in days), default=0) or 1
+    first = date.fromisoformat(days[0]["date"])
+    grid = Table.grid(padding=(0, 0))
+    grid.add_column(style="dim", no_wrap=True)
+    weeks = len(days) // 7
+    for _ in range(weeks):
+        grid.add_column(no_wrap=True)
+    for weekday in range(7):
+        row = []
+        for week in range(weeks):
+            cells = [d for d in days if (date.fromisoformat(d["date"]) - first).days == week * 7 + ((weekday - first.weekday()) % 7)]
+            count = cells[0]["answers"] if cells else 0
+            shade = SHADES[0] if count == 0 else SHADES[min(4, 1 + int(3 * count / top))]
+            row.append(Text((shade if count else "·") + " ", style="green" if count else "dim"))
+        grid.add_row("MTWTFSS"[weekday] + " ", *row)
+    streak = figures["heatmap"]["streak"]
+    parts += [Text(""), Text(f"Last 12 weeks · {figures['heatmap']['active_days']} active days · streak {streak} day{'s' if streak != 1 else ''}", style="bold"), grid]
+
+    forecast = figures["forecast"]
+    most = max((d["due"] for d in forecast), default=0) or 1
+    bars = Table.grid(padding=(0, 1))
+    bars.add_column(style="dim", no_wrap=True)
+    bars.add_column(style="cyan", no_wrap=True)
+    bars.add_column(justify="right")
+    room = max(10, min(40, width - 30))
+    for index, day in enumerate(forecast):
+        label = "today" if index == 0 else date.fromisoformat(day["date"]).strftime("%a %d")
+        bars.add_row(label, "█" * round(day["due"] / most * room) or ("▏" if day["due"] else ""), str(day["due"]))
+    parts += [Text(""), Text("Due in the next 14 days", style="bold"), bars]
+
+    ready = figures.get("readiness")
+    parts.append(Text(""))
+    if ready is None:
+        parts.append(Text("Set your interview date (quizprep config interview-date YYYY-MM-DD, or --interview-date) to see your readiness.", style="dim"))
+    else:
+        parts.append(Text(f"Interview readiness on {ready['date']}: expected recall {percent(ready['expected_recall'])}", style="bold"))
+        table = Table(box=None, pad_edge=False)
+        for column in ("topic", "expected recall", "unseen", "weak"):
+            table.add_column(column, justify="left" if column == "topic" else "right", style="cyan" if column == "topic" else None)
+        for topic, entry in ready["topics"].items():
+            table.add_row(topic, percent(entry["expected_recall"]), str(entry["unseen"]), str(entry["weak"]))
+        parts.append(table)
+        if ready["plan"]:
+            parts.append(Text("Study next (largest gain first):", style="bold"))
+            for step in ready["plan"]:
+                detail = f"{step['unseen']} unseen, {step['weak']} weak"
+                parts.append(Text.assemble("  • ", (step["topic"], "cyan"), f"  up to +{step['gain']:g} items known ({detail}):  ", (step["command"], "bold")))
+    return Panel(Group(*parts), title="[bold]quizprep stats[/]", title_align="left", border_style="magenta", padding=(1, 1))

@@ -171,7 +171,7 @@ def test_export_to_file_with_filter(run, tmp_path):
     bank = load_bank()
     topic = bank.items[-1].topic
     target = tmp_path / "out.json"
-    result = run("export", "--topic", topic, "-o", str(target))
+    result = run("export", "--format", "json", "--topic", topic, "-o", str(target))
     assert result.exit_code == 0, result.output
     data = json.loads(target.read_text(encoding="utf-8"))
     assert {d["topic"] for d in data} == {topic}

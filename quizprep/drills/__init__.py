@@ -20,6 +20,28 @@ from quizprep.errors import BadValueError, QuizprepError
 # name -> (title, topic). Every template in templates.py appears here, and nowhere else.
 CATALOG: dict[str, tuple[str, str]] = {
     "softmax-probability": ("A softmax probability from three logits", "activations"),
+    "sigmoid-derivative": ("The sigmoid's derivative at a point", "activations"),
+    "mse-loss": ("Mean squared error of two small vectors", "losses"),
+    "binary-cross-entropy": ("Mean binary cross-entropy of three predictions", "losses"),
+    "categorical-cross-entropy": ("Cross-entropy of one prediction against a one-hot label", "losses"),
+    "gradient-descent-step": ("One gradient-descent step on a quadratic loss", "optimization"),
+    "momentum-step": ("One SGD-with-momentum step: new velocity and weight", "optimization"),
+    "adam-step": ("One Adam step with bias correction", "optimization"),
+    "relu-neuron-gradient": ("Gradients of a ReLU neuron's squared error", "backprop-and-gradients"),
+    "matmul-entry": ("One entry of a matrix product", "math-for-dl"),
+    "iterations-per-epoch": ("Iterations per epoch and in total, rounding up", "training-practice"),
+    "batchnorm-value": ("Batch norm's output for one value of a batch", "training-practice"),
+    "dropout-scaling": ("Inverted and classic dropout scaling", "regularization"),
+    "l2-penalty-gradient": ("Gradient and SGD step with an L2 penalty", "regularization"),
+    "conv-output-size": ("Convolution output size with stride and padding", "cnn"),
+    "conv-param-count": ("Parameters of a conv layer with bias", "cnn"),
+    "maxpool-values": ("Max pooling a small feature map", "cnn"),
+    "rnn-param-count": ("Parameters of an RNN, GRU or LSTM layer", "sequence-models"),
+    "attention-weight": ("An attention weight from a query and two keys", "attention-transformers"),
+    "vae-kl-term": ("A VAE's KL term for a 2-d Gaussian latent", "generative-unsupervised"),
+    "precision-recall-f1": ("Precision, recall and F1 from a confusion matrix", "evaluation"),
+    "dense-param-count": ("Parameters of a dense layer", "foundations"),
+    "tensor-memory": ("Memory of an activation tensor in MiB", "tools-frameworks"),
 }
 CARD_PREFIX = "drill:"
 
@@ -73,11 +95,13 @@ def parse_number(token: str) -> float:
     text = token.strip().replace("−", "-").replace("_", "")
     if not text:
         raise AnswerFormatError("empty answer")
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
-        text = text.replace(",", "")
     percent = text.endswith("%")
     if percent:
         text = text[:-1].strip()
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):  # after the % is gone, so 1,000% reads too
+        text = text.replace(",", "")
+    if text.count("/") > 1:
+        raise AnswerFormatError(f"{token.strip()[:40]!r} is not a number (one fraction bar at most, like 1/4)")
     if "/" in text:
         top, _, bottom = text.partition("/")
         value = parse_number(top) / _nonzero(parse_number(bottom))
@@ -99,6 +123,7 @@ def _nonzero(value: float) -> float:
 def parse_numbers(text: str) -> list[float]:
     """A number or a short list: '0.3', '0.2, 0.5', '[1 2 3]', '(2; 4)'."""
     cleaned = text.strip().strip("[]()").strip()
+    cleaned = re.sub(r"\s*/\s*", "/", re.sub(r"\s+%", "%", cleaned))  # '25 %' and '1 / 4' are one number each
     if len(cleaned) > 200:
         raise AnswerFormatError("the answer is too long; type just the number(s)")
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?", cleaned):
