@@ -152,7 +152,8 @@ def data_scaling(d: Demo, sizes=None, noise=None):
     simple, flexible = [], []
     for n in sizes:
         x, y = pool_x[:n], pool_y[:n]
-        line = np.linalg.lstsq(np.column_stack([np.ones(n), x]), y, rcond=None)[0]
+        design = np.column_stack([np.ones(n), x])
+        line = np.linalg.solve(design.T @ design, design.T @ y)
         simple.append(mse(line[0] + line[1] * grid, truth))
         weights = ridge(_bumps(x), y, 1e-4)
         flexible.append(mse(_bumps(grid) @ weights, truth))
@@ -375,7 +376,14 @@ def successive_halving(d: Demo, final=None, speed=None, budget=None):
 
 @demo("epoch-batch-iteration")
 def epoch_batch_iteration(d: Demo, examples=None, batch_size=None, epochs=None):
-    n = d.number("examples", examples, lambda: int(d.rng.integers(10, 200)) * 100 + int(d.rng.choice([0, 0, 50, 100])), low=1, high=10**9, integer=True)
+    n = d.number(
+        "examples",
+        examples,
+        lambda: int(d.rng.integers(10, 200)) * 100 + int(d.rng.choice([0, 0, 50, 100])),
+        low=1,
+        high=10**9,
+        integer=True,
+    )
     b = d.number("batch_size", batch_size, lambda: int(d.rng.choice([32, 64, 128, 200, 256])), low=1, high=10**9, integer=True)
     e = d.number("epochs", epochs, lambda: int(d.rng.choice([5, 10, 20])), low=1, high=10**6, integer=True)
     per_epoch = -(-n // b)
@@ -421,7 +429,11 @@ def dropout(d: Demo, h=None, p=None, samples=None):
     outputs = masks * acts / keep
     mask, output = masks[0].astype(float), outputs[0]
     d.show("activations h", acts)
-    d.show("one dropout mask m (1 = kept)", mask, f"Each unit is kept with probability 1 - p = {keep:g}, independently; this mask kept {int(mask.sum())} of {len(acts)}.")
+    d.show(
+        "one dropout mask m (1 = kept)",
+        mask,
+        f"Each unit is kept with probability 1 - p = {keep:g}, independently; this mask kept {int(mask.sum())} of {len(acts)}.",
+    )
     d.show(
         f"training output m ⊙ h / {keep:g}",
         output,
@@ -431,7 +443,7 @@ def dropout(d: Demo, h=None, p=None, samples=None):
     d.show(
         f"average output over {samples} masks",
         average,
-        f"E[m_i h_i / (1 - p)] = (1 - p) h_i / (1 - p) = h_i: the average matches h up to sampling noise.",
+        "E[m_i h_i / (1 - p)] = (1 - p) h_i / (1 - p) = h_i: the average matches h up to sampling noise.",
     )
     unscaled = (masks * acts).mean(axis=0)
     d.show("average without the 1/(1 - p) scaling", unscaled, f"Without it the expected activation would shrink to {keep:g}·h.")
@@ -499,7 +511,7 @@ def l1_sparsity(d: Demo, x=None, y=None, lam=None, steps=None):
         f"{eta:.3g}, then soft-thresholding w ← sign(w)·max(|w| - {eta * lam:.3g}, 0)."
     )
     d.series("non-zero weights by step", {"non-zero": nonzero}, x=np.arange(1, steps + 1))
-    d.show("weights", {"L1 (lasso)": w, f"L2, same λ": l2})
+    d.show("weights", {"L1 (lasso)": w, "L2, same λ": l2})
     d.bars("|w| with the L1 penalty", [f"w{i + 1}" for i in range(f)], np.abs(w))
     zeros_l1, zeros_l2 = int(np.sum(w == 0)), int(np.sum(l2 == 0))
     d.say(
@@ -541,8 +553,8 @@ def early_stopping(d: Demo, epochs=None, patience=None, noise=None):
             stop = epoch
             break
     d.say(
-        f"Fit 20 noisy points of sin(2πx) with 30 narrow Gaussian bumps by full-batch gradient descent, "
-        f"checking the loss on 101 validation points after every epoch."
+        "Fit 20 noisy points of sin(2πx) with 30 narrow Gaussian bumps by full-batch gradient descent, "
+        "checking the loss on 101 validation points after every epoch."
     )
     d.series(
         "log10 of mean squared error by epoch",
@@ -631,11 +643,17 @@ def data_augmentation(d: Demo, image=None, shift=None, noise=None):
     else:
         shifted[:, :shift] = img[:, -shift:]
     noisy = img + noise * side.normal(size=img.shape)
-    d.show("original image (label: 7)", img)
-    d.show("horizontal flip", flipped, "Mirror left to right. Fine for cats; for a digit like 7 it makes a shape that is no longer a 7.")
+    same = "The label stays 7." if image is None else "The label stays the same."
+    d.show("original image (label: 7)" if image is None else "original image", img)
+    d.show(
+        "horizontal flip",
+        flipped,
+        "Mirror left to right. Fine for cats; a mirrored 7 is no longer a 7, so digits must not be flipped.",
+    )
     d.show("vertical flip", flipped_vertically, "Upside down: right for satellite photos, wrong for street scenes or digits.")
-    d.show(f"shifted {abs(shift)} pixel(s) {'right' if shift >= 0 else 'left'}", shifted, "Pixels move over; the empty edge is filled with 0. The label stays 7.")
-    d.show(f"Gaussian noise, std {noise:g}", noisy, "Every pixel jitters a little; the label stays 7.")
+    direction = "right" if shift >= 0 else "left"
+    d.show(f"shifted {abs(shift)} pixel(s) {direction}", shifted, f"Pixels move over and the empty edge is filled with 0. {same}")
+    d.show(f"Gaussian noise, std {noise:g}", noisy, f"Every pixel jitters a little. {same}")
     d.say("Each copy is a new training example for free, as long as the transform keeps the label true.")
     return {"flipped": flipped, "flipped_vertically": flipped_vertically, "shifted": shifted, "noisy": noisy}
 
@@ -692,8 +710,13 @@ def _logistic_fit(A: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     return w
 
 
+def skinny(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """A times B transposed (B one vector or a few rows), in plain loops: a threaded BLAS call costs more here than it saves."""
+    return np.einsum("ij,...j->i...", A, B)
+
+
 def _accuracy(A: np.ndarray, w: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean(((A @ w[:-1] + w[-1]) > 0) == (y == 1)))
+    return float(np.mean(((skinny(A, w[:-1]) + w[-1]) > 0) == (y == 1)))
 
 
 @demo("transfer-learning")
@@ -705,21 +728,23 @@ def transfer_learning(d: Demo, shots=None, dims=None):
     mixing = np.linalg.qr(side.normal(size=(dims, 2)))[0].T * 4.0  # the 2-D structure shared by both tasks
 
     def inputs(count: int) -> np.ndarray:
-        return side.normal(size=(count, 2)) @ mixing + side.normal(size=(count, dims))
+        hidden = side.normal(size=(count, 2))
+        return hidden[:, :1] * mixing[0] + hidden[:, 1:] * mixing[1] + side.normal(size=(count, dims))
 
     source = inputs(500)
-    extractor = np.linalg.svd(source - source.mean(axis=0), full_matrices=False)[2][:2]
+    centred = source - source.mean(axis=0)
+    extractor = np.linalg.eigh(centred.T @ centred)[1][:, ::-1][:, :2].T  # top 2 principal directions, one per row
     direction = side.normal(size=2) @ mixing
     pool = inputs(40 * shots + 40)
-    pool_labels = (pool @ direction > 0).astype(float)
+    pool_labels = (skinny(pool, direction) > 0).astype(float)
     picks = np.concatenate([np.flatnonzero(pool_labels == c)[:shots] for c in (0.0, 1.0)])
     X, y = pool[picks], pool_labels[picks]
     test = inputs(1000)
-    test_labels = (test @ direction > 0).astype(float)
-    features = X @ extractor.T
+    test_labels = (skinny(test, direction) > 0).astype(float)
+    features = skinny(X, extractor)
     head = _logistic_fit(features, y, lam)
     scratch = _logistic_fit(X, y, lam)
-    frozen_acc = _accuracy(test @ extractor.T, head, test_labels)
+    frozen_acc = _accuracy(skinny(test, extractor), head, test_labels)
     scratch_acc = _accuracy(test, scratch, test_labels)
     d.say(
         f"Inputs have {dims} numbers but their signal lives in 2 hidden directions. A linear autoencoder "
@@ -730,10 +755,14 @@ def transfer_learning(d: Demo, shots=None, dims=None):
         np.column_stack([features, y]),
         "Columns: feature 1, feature 2, label. Only these few labels are available.",
     )
-    d.show("new head: logistic regression on the 2 features", {"weights": head[:-1], "bias": head[-1]}, "3 parameters trained; the extractor's weights never change.")
+    d.show(
+        "new head: logistic regression on the 2 features",
+        {"weights": head[:-1], "bias": head[-1]},
+        "Only these 3 parameters are trained; the extractor's weights never change.",
+    )
     d.bars(
         "accuracy on 1000 new target examples",
-        [f"frozen extractor + head (3 parameters)", f"from scratch on raw inputs ({dims + 1} parameters)"],
+        ["frozen extractor + head (3 parameters)", f"from scratch on raw inputs ({dims + 1} parameters)"],
         [frozen_acc, scratch_acc],
     )
     verdict = "ahead of" if frozen_acc > scratch_acc else "not ahead of"
@@ -764,7 +793,8 @@ def bootstrap_bagging(d: Demo, n=None, resamples=None, rho=None):
     unique = (1 + np.count_nonzero(np.diff(ordered, axis=1), axis=1)) / n
     expected = 1.0 - (1.0 - 1.0 / n) ** n
     d.say(f"A bootstrap resample draws {n} indices from 0..{n - 1} with replacement, the same size as the data.")
-    d.show("resample 1, sorted", ordered[0], f"It holds {int(round(unique[0] * n))} distinct examples; the other {n - int(round(unique[0] * n))} are out of bag.")
+    distinct = int(round(unique[0] * n))
+    d.show("resample 1, sorted", ordered[0], f"It holds {distinct} distinct examples; the other {n - distinct} are out of bag.")
     d.bars("share of distinct examples in each resample", [f"resample {i + 1}" for i in range(resamples)], unique)
     d.show(
         "distinct share",
@@ -837,7 +867,12 @@ def adaboost(d: Demo, x=None, y=None, rounds=None):
     d.show("data (x, label)", {"x": X, "y": Y}, "Weak learners are stumps: predict s if x > threshold, else -s.")
     d.show(
         "each round",
-        {"threshold": np.array(thresholds), "polarity s": np.array(polarities), "weighted error ε": errors_arr, "vote α = ½ ln((1-ε)/ε)": np.array(alphas)},
+        {
+            "threshold": np.array(thresholds),
+            "polarity s": np.array(polarities),
+            "weighted error ε": errors_arr,
+            "vote α = ½ ln((1-ε)/ε)": np.array(alphas),
+        },
     )
     d.bars(
         "example weights after round 1",
@@ -845,7 +880,11 @@ def adaboost(d: Demo, x=None, y=None, rounds=None):
         history[1],
         "Misclassified points are multiplied by e^α, correct ones by e^-α: the next stump must attend to the mistakes.",
     )
-    d.series("ensemble training error by round", {"error of sign(Σ αh)": train_error, "bound Π 2√(ε(1-ε))": bound}, x=np.arange(1, rounds + 1))
+    d.series(
+        "ensemble training error by round",
+        {"error of sign(Σ αh)": train_error, "bound Π 2√(ε(1-ε))": bound},
+        x=np.arange(1, rounds + 1),
+    )
     d.say(
         f"After {rounds} rounds the weighted vote misclassifies {train_error[-1]:.0%} of the training points; "
         f"a single stump got {errors[0]:.0%} wrong."
