@@ -31,7 +31,17 @@ class Question:
     item: Item | None = None
     options: list[str] = field(default_factory=list)
     correct: int = -1
-    problem: object | None = None  # a drills.Problem for numeric questions
+    drill: tuple[str, int] | None = None  # (template, seed) for numeric questions
+    _problem: object | None = None
+
+    @property
+    def problem(self):
+        """The drill problem, generated when first needed (NumPy loads only then)."""
+        if self._problem is None and self.drill is not None:
+            from quizprep.drills import generate
+
+            self._problem = generate(*self.drill)
+        return self._problem
 
 
 def mcq(item: Item, rng: random.Random) -> Question:
@@ -47,10 +57,10 @@ def flashcard(item: Item) -> Question:
 
 
 def numeric(name: str, seed: int) -> Question:
-    from quizprep.drills import CATALOG, card_id, generate
+    from quizprep.drills import CATALOG, card_id
 
     title, topic = CATALOG[name]
-    return Question("numeric", card_id(name), topic, 2, problem=generate(name, seed))
+    return Question("numeric", card_id(name), topic, 2, drill=(name, seed))
 
 
 def grade_choice(question: Question, letter: str) -> bool:

@@ -27,7 +27,7 @@ def question_view(question: Question, number: int, total: int, extra: str = "") 
     if question.kind == "numeric":
         parts.append(Text(plain_math(question.problem.prompt)))
     else:
-        parts.append(markdown_text(question.item.question))
+        parts.append(Text(plain_math(question.item.question)))  # plain text: no markdown parser before the first question
     if question.kind == "mcq":
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold cyan", no_wrap=True)

@@ -8,6 +8,8 @@ from quizprep.demos.framework import Demo, DemoInputError, demo
 
 # Shared helpers.
 
+INIT_SCALE = 0.5  # encoder and decoder weights start at this scale over sqrt(fan-in)
+
 
 def _streams(d: Demo, count: int = 2) -> list[np.random.Generator]:
     """Separate generators for parameter defaults and for a demo's own randomness, seeded from d.rng up front.
@@ -81,9 +83,9 @@ def linear_autoencoder(d: Demo, data=None, code_size=None, steps=None, lr=None):
     )
     d.show("first rows of the data", X[:4])
 
-    eta = lr * p / total  # scaled by the data's variance, so one lr suits any units
-    E = init_rng.normal(0, 0.1, size=(k, p))
-    D = init_rng.normal(0, 0.1, size=(p, k))
+    eta = lr * p / (2 * variances[0])  # scaled by the largest variance, so one lr suits data in any units
+    E = init_rng.normal(0, INIT_SCALE / np.sqrt(p), size=(k, p))
+    D = init_rng.normal(0, INIT_SCALE / np.sqrt(k), size=(p, k))
     losses = []
     for _ in range(steps):
         code = Xc @ E.T
@@ -154,9 +156,9 @@ def denoising_autoencoder(d: Demo, data=None, noise=None, code_size=None, steps=
         f"x̂ = D E x̃ (code size {k}) to output the clean x, not the noisy x̃."
     )
 
-    eta0 = lr * p / total
-    E = noise_rng.normal(0, 0.1, size=(k, p))
-    D = noise_rng.normal(0, 0.1, size=(p, k))
+    eta0 = lr * p / (2 * (variances[0] + sigma**2))
+    E = noise_rng.normal(0, INIT_SCALE / np.sqrt(p), size=(k, p))
+    D = noise_rng.normal(0, INIT_SCALE / np.sqrt(k), size=(p, k))
     losses = np.zeros(steps)
     for t in range(steps):
         noisy = Xc + sigma * noise_rng.normal(size=Xc.shape)

@@ -44,6 +44,12 @@ def angle_degrees(a: np.ndarray, b: np.ndarray) -> float:
     return math.degrees(math.acos(max(-1.0, min(1.0, float(a @ b) / norms))))
 
 
+def side_rng(d: Demo) -> np.random.Generator:
+    """A generator for randomness that is not a parameter, split off before any parameter is drawn,
+    so that passing the reported parameters back in reproduces the same run."""
+    return np.random.default_rng(int(d.rng.integers(2**63)))
+
+
 def need_shape(name: str, array: np.ndarray, shape: tuple, meaning: str) -> None:
     if array.shape != shape:
         raise DemoInputError(f"{name} must have shape {shape} ({meaning}); got {array.shape}")
@@ -62,7 +68,7 @@ def perceptron(d: Demo, x=None, y=None, lr=None, max_epochs=None):
             point = round_draw(d.rng.uniform(-3, 3, 2), 1)
             if abs(point @ normal + offset) > 0.2:  # a margin, so the data are strictly separable
                 points.append(point)
-        return np.array(points), np.where(np.array(points) @ normal + offset > 0, 1, -1), np.append(normal, offset)
+        return np.array(points), np.where(np.array(points) @ normal + offset > 0, 1, -1)
 
     drawn = None
     if x is None:
@@ -102,18 +108,17 @@ def perceptron(d: Demo, x=None, y=None, lr=None, max_epochs=None):
     correct = int(np.sum(np.sign(X @ w + b) == signs))
     result = {"w": w, "b": b, "mistakes_per_epoch": mistakes, "updates": sum(mistakes), "converged": converged, "correct": correct}
     if converged:
-        # Novikoff: at most (R/γ)² updates, for the margin γ of ANY unit vector separating the points (bias as a weight
-        # on a constant input). Use the line that generated the data when it is known, else the one just learned.
-        generated = drawn is not None and x is None and y is None
-        separator = drawn[2] if generated else np.append(w, b)
-        which = "the line that generated the data" if generated else "the learned line"
+        # Novikoff: at most (R/γ)² updates, for the margin γ of ANY unit vector separating the points (the bias
+        # being the weight of a constant input); the learned line is one such vector.
+        separator = np.append(w, b)
         augmented = np.column_stack([X, np.ones(len(X))])
         margin = float(np.min(signs * (augmented @ separator))) / float(np.linalg.norm(separator))
         radius = float(np.max(np.linalg.norm(augmented, axis=1)))
         bound = (radius / margin) ** 2
         d.say(
             f"Epoch {len(mistakes)} makes no mistake, so the rule has stopped after {sum(mistakes)} updates with all {len(X)} points right. "
-            f"Novikoff's bound (R/γ)², with R = {radius:.3g} and γ = {margin:.3g} the margin of {which}, allows at most {bound:.3g}."
+            f"Novikoff's bound (R/γ)² holds for the margin γ of any separating line; with R = {radius:.3g} and the learned line's "
+            f"γ = {margin:.3g} it allows at most {bound:.3g}."
         )
         result["novikoff_bound"] = bound
     else:
@@ -131,7 +136,7 @@ def read_layer(d: Demo, name_w, w, name_b, b, inputs: int, default_w, default_b)
         W = W[None, :]
     if W.ndim != 2 or W.shape[1] != inputs:
         raise DemoInputError(f"{name_w} must be a matrix with {inputs} columns (one per input to the layer); got shape {W.shape}")
-    B = np.atleast_1d(d.array(name_b, b, default_b))
+    B = np.atleast_1d(d.array(name_b, b, (lambda: default_b(W.shape[0])) if callable(default_b) else default_b))
     if B.shape != (W.shape[0],):
         raise DemoInputError(f"{name_b} must have {W.shape[0]} entries (one per row of {name_w}); got {B.size}")
     return W, B
@@ -141,9 +146,9 @@ def read_layer(d: Demo, name_w, w, name_b, b, inputs: int, default_w, default_b)
 def mlp_forward(d: Demo, x=None, w1=None, b1=None, w2=None, b2=None):
     ints = lambda shape: d.rng.integers(-2, 3, size=shape).astype(float)  # noqa: E731
     xs = d.array("x", x, lambda: ints(3), ndim=1)
-    W1, B1 = read_layer(d, "w1", w1, "b1", b1, len(xs), lambda: ints((4, len(xs))), lambda: d.rng.integers(-1, 2, 4).astype(float))
-    single = w2 is not None and np.asarray(w2).ndim == 1
-    W2, B2 = read_layer(d, "w2", w2, "b2", b2, len(B1), lambda: ints((2, len(B1))), lambda: d.rng.integers(-1, 2, 2).astype(float))
+    W1, B1 = read_layer(d, "w1", w1, "b1", b1, len(xs), lambda: ints((4, len(xs))), lambda rows: d.rng.integers(-1, 2, rows).astype(float))
+    W2, B2 = read_layer(d, "w2", w2, "b2", b2, len(B1), lambda: ints((2, len(B1))), lambda rows: d.rng.integers(-1, 2, rows).astype(float))
+    single = np.ndim(d.params["w2"]) == 1  # a plain vector of weights: one output, reported as a number
     d.say(
         f"Input x has {len(xs)} features; the hidden layer has {W1.shape[0]} ReLU units (W1 is {W1.shape[0]}x{W1.shape[1]}), "
         f"the output layer {W2.shape[0]} linear unit{'s' if W2.shape[0] != 1 else ''} (W2 is {W2.shape[0]}x{W2.shape[1]})."
@@ -244,7 +249,7 @@ def backprop_check(d: Demo, x=None, y=None, w1=None, b1=None, w2=None, b2=None, 
     Y = d.array("y", y, lambda: round_draw(d.rng.normal(0, 1, len(X))), ndim=1)
     if len(Y) != len(X) or len(X) > 100 or X.shape[1] > 10:
         raise DemoInputError(f"y must have one target per row of x ({len(X)}), with at most 100 rows and 10 columns in x")
-    W1, B1 = read_layer(d, "w1", w1, "b1", b1, X.shape[1], lambda: round_draw(d.rng.normal(0, 1, (3, X.shape[1]))), lambda: round_draw(d.rng.normal(0, 0.5, 3)))
+    W1, B1 = read_layer(d, "w1", w1, "b1", b1, X.shape[1], lambda: round_draw(d.rng.normal(0, 1, (3, X.shape[1]))), lambda rows: round_draw(d.rng.normal(0, 0.5, rows)))
     if W1.shape[0] > 10:
         raise DemoInputError("use at most 10 hidden units")
     W2, B2 = read_layer(d, "w2", w2, "b2", b2, W1.shape[0], lambda: round_draw(d.rng.normal(0, 1, W1.shape[0])), [0.0])
@@ -472,6 +477,7 @@ def exploding_gradient(d: Demo, matrix=None, steps=None, grad=None):
 
 @demo("gradient-clipping")
 def gradient_clipping(d: Demo, grad=None, threshold=None):
+    run_rng = side_rng(d)
     g = d.array("grad", grad, lambda: round_draw(d.rng.normal(0, 3, 4)), ndim=1)
     c = d.number("threshold", threshold, 1.0, low=1e-9, high=1e9)
     norm = float(np.linalg.norm(g))
@@ -485,8 +491,8 @@ def gradient_clipping(d: Demo, grad=None, threshold=None):
     d.show("clipped gradient g·min(1, c/‖g‖)", clipped, text=f"norm {np.linalg.norm(clipped):.4g}")
     d.say(f"The angle between g and the clipped gradient is {angle_degrees(g, clipped):.3g}°: only the length changes.")
     # A run of gradient norms with two spikes, as an exploding batch would give.
-    run = np.abs(d.rng.normal(0.6 * c, 0.2 * c, 30))
-    run[d.rng.choice(30, 2, replace=False)] *= 25
+    run = np.abs(run_rng.normal(0.6 * c, 0.2 * c, 30))
+    run[run_rng.choice(30, 2, replace=False)] *= 25
     d.series("gradient norm per training step", {"raw": run, "clipped": np.minimum(run, c)}, x=np.arange(1, 31))
     d.say(f"Over a run, clipping leaves ordinary steps alone and caps the two spikes ({run.max():.3g}) at {c:g}.")
     return {"norm": norm, "scale": scale, "clipped": clipped, "clipped_norm": float(np.linalg.norm(clipped))}
@@ -581,6 +587,7 @@ def train_two_layer(X, y, W1, w2, lr, steps):
 
 @demo("zero-init-symmetry")
 def zero_init_symmetry(d: Demo, x=None, y=None, init_value=None, lr=None, steps=None):
+    init_rng = side_rng(d)
     X = d.array("x", x, lambda: round_draw(d.rng.uniform(-1, 1, (8, 2))), ndim=2)
     Y = d.array("y", y, lambda: round_draw(np.sin(2 * X[:, 0]) + X[:, -1] ** 2), ndim=1)
     if len(Y) != len(X) or len(X) > 200 or X.shape[1] > 10:
@@ -595,7 +602,7 @@ def zero_init_symmetry(d: Demo, x=None, y=None, init_value=None, lr=None, steps=
     )
     constant = train_two_layer(X, Y, np.full((units, X.shape[1]), c), np.full(units, c), lr, steps)
     zero = train_two_layer(X, Y, np.zeros((units, X.shape[1])), np.zeros(units), lr, steps)
-    random = train_two_layer(X, Y, d.rng.normal(0, 0.5, (units, X.shape[1])), d.rng.normal(0, 0.5, units), lr, steps)
+    random = train_two_layer(X, Y, init_rng.normal(0, 0.5, (units, X.shape[1])), init_rng.normal(0, 0.5, units), lr, steps)
     d.show("hidden weights W1 after training, equal start (one row per unit)", constant["W1"])
     d.show("hidden weights W1 after training, random start", random["W1"])
     d.series(
@@ -660,6 +667,7 @@ def init_scale(d: Demo, depth=None, width=None, batch=None, small_std=None):
 
 @demo("adversarial-fgsm")
 def adversarial_fgsm(d: Demo, w=None, b=None, x=None, y=None, epsilon=None):
+    noise_rng = side_rng(d)
     W = d.array("w", w, lambda: round_draw(d.rng.normal(0, 1, 64)), ndim=1)
     if len(W) > 10000:
         raise DemoInputError("w may have at most 10000 entries")
@@ -669,7 +677,9 @@ def adversarial_fgsm(d: Demo, w=None, b=None, x=None, y=None, epsilon=None):
     score = float(W @ xs + b)
     label = d.number("y", y, 1 if score > 0 else 0, low=0, high=1, integer=True)
     l1 = float(np.sum(np.abs(W)))
-    needed = abs(score) / l1 if l1 > 0 else math.inf
+    if l1 == 0:
+        raise DemoInputError("w must have at least one non-zero weight, or no input change can move the score")
+    needed = abs(score) / l1
     eps = d.number("epsilon", epsilon, lambda: math.ceil(1.5 * needed * 100) / 100, low=0.0, high=1e3)
     p = float(sigmoid(score))
     d.say(
@@ -683,7 +693,7 @@ def adversarial_fgsm(d: Demo, w=None, b=None, x=None, y=None, epsilon=None):
         f"The gradient of the loss with respect to the input is (p - y)·w. FGSM moves every feature by ε = {eps:g} in the "
         f"direction of its sign, x' = x + ε·sign((p - y)·w), which shifts the score by ε·‖w‖₁ = {eps:g}·{l1:.3g} = {eps * l1:.3g}."
     )
-    noise = eps * d.rng.choice([-1.0, 1.0], len(W))
+    noise = eps * noise_rng.choice([-1.0, 1.0], len(W))
     random_score = float(W @ (xs + noise) + b)
     d.show("scores", {"clean": score, "FGSM": adv_score, "random ±ε": random_score})
     d.bars("p(class 1)", ["clean", "FGSM", "random ±ε"], [p, float(sigmoid(adv_score)), float(sigmoid(random_score))])
@@ -714,7 +724,7 @@ def input_gradient_saliency(d: Demo, x=None, w1=None, b1=None, w2=None, b2=None)
     xs = d.array("x", x, lambda: round_draw(d.rng.normal(0, 1, 6)), ndim=1)
     if len(xs) > 50:
         raise DemoInputError("x may have at most 50 features")
-    W1, B1 = read_layer(d, "w1", w1, "b1", b1, len(xs), draw_w1 if len(xs) == 6 else (lambda: round_draw(d.rng.normal(0, 1, (8, len(xs))), 3)), lambda: np.zeros(8))
+    W1, B1 = read_layer(d, "w1", w1, "b1", b1, len(xs), draw_w1 if len(xs) == 6 else (lambda: round_draw(d.rng.normal(0, 1, (8, len(xs))), 3)), np.zeros)
     W2, B2 = read_layer(d, "w2", w2, "b2", b2, len(B1), lambda: round_draw(d.rng.normal(0, 1, len(B1)), 3), [0.0])
     if W2.shape[0] != 1:
         raise DemoInputError("w2 must be one row of weights: the network has a single output")

@@ -65,6 +65,12 @@ def read_bowl(d: Demo, curvatures, start, default_curvatures, draw_start):
     return curv, theta0
 
 
+def side_rng(d: Demo) -> np.random.Generator:
+    """A generator for randomness that is not a parameter (shuffles, samples), split off before any parameter is
+    drawn, so that passing the reported parameters back in reproduces the same run."""
+    return np.random.default_rng(int(d.rng.integers(2**63)))
+
+
 def valley_start(d: Demo) -> list[float]:
     """A start far out along the flat direction and a little way up the steep wall."""
     far = d.rng.uniform(6, 10) * d.rng.choice([-1, 1])
@@ -188,6 +194,7 @@ def learning_rate_compare(d: Demo, lrs=None, curvature=None, start=None, steps=N
 
 @demo("gd-variants")
 def gd_variants(d: Demo, x=None, y=None, lr=None, epochs=None, batch_size=None):
+    shuffler = side_rng(d)
     xs = d.array("x", x, lambda: np.round(d.rng.uniform(-1, 1, 16), 2), ndim=1)
     ys = d.array("y", y, lambda: np.round(2 * xs - 1 + d.rng.normal(0, 0.2, len(xs)), 2), ndim=1)
     if len(xs) != len(ys):
@@ -206,7 +213,7 @@ def gd_variants(d: Demo, x=None, y=None, lr=None, epochs=None, batch_size=None):
         w = b = 0.0
         per_epoch, per_update = [full_loss(w, b)], [full_loss(w, b)]
         for _ in range(epochs):
-            order = np.arange(n) if size == n else d.rng.permutation(n)
+            order = np.arange(n) if size == n else shuffler.permutation(n)
             for begin in range(0, n, size):
                 rows = order[begin : begin + size]
                 residual = w * xs[rows] + b - ys[rows]
@@ -241,6 +248,7 @@ def gd_variants(d: Demo, x=None, y=None, lr=None, epochs=None, batch_size=None):
 
 @demo("batch-size-noise")
 def batch_size_noise(d: Demo, x=None, y=None, w=None, batch_sizes=None, trials=None):
+    sampler = side_rng(d)
     xs = d.array("x", x, lambda: np.round(d.rng.normal(0, 1, 256), 3), ndim=1)
     ys = d.array("y", y, lambda: np.round(1.5 * xs + d.rng.normal(0, 0.5, len(xs)), 3), ndim=1)
     if len(xs) != len(ys):
@@ -259,7 +267,7 @@ def batch_size_noise(d: Demo, x=None, y=None, w=None, batch_sizes=None, trials=N
     d.say(f"Draw {trials} mini-batches of each size (examples picked at random with replacement) and average the gradient inside each batch.")
     measured, means = [], []
     for size in sizes:
-        picks = d.rng.integers(0, n, size=(trials, int(size)))
+        picks = sampler.integers(0, n, size=(trials, int(size)))
         estimates = per_example[picks].mean(axis=1)
         measured.append(float(np.std(estimates)))
         means.append(float(np.mean(estimates)))
@@ -513,6 +521,8 @@ def descent_run(features: np.ndarray, targets: np.ndarray, tol: float, max_steps
     hessian = design.T @ design / len(design)
     pull = design.T @ targets / len(design)  # the gradient is hessian @ params - pull
     eigen = np.linalg.eigvalsh(hessian)
+    if eigen[0] <= 1e-12 * eigen[-1]:
+        raise DemoInputError("the columns of x are linearly dependent (one is a combination of the others); give independent features")
     best = np.linalg.solve(hessian, pull)
 
     def excess(params):
