@@ -8,7 +8,7 @@ from quizprep.demos.framework import Demo, DemoInputError, demo
 
 # Shared helpers.
 
-INIT_SCALE = 0.5  # encoder and decoder weights start at this scale over sqrt(fan-in)
+INIT_SCALE = 0.1  # encoder and decoder weights start at this scale over sqrt(fan-in)
 
 
 def _streams(d: Demo, count: int = 2) -> list[np.random.Generator]:
@@ -55,6 +55,11 @@ def _angle_degrees(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.degrees(np.arccos(np.clip(cosines.min(), -1.0, 1.0))))
 
 
+def _check_finite(value: float, lr: float) -> None:
+    if not np.isfinite(value):
+        raise DemoInputError(f"training diverged with lr = {lr:g}; use a smaller lr, such as 0.5")
+
+
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
@@ -69,13 +74,12 @@ def linear_autoencoder(d: Demo, data=None, code_size=None, steps=None, lr=None):
     n, p = X.shape
     k = d.number("code_size", code_size, min(2, p - 1), low=1, high=p, integer=True)
     steps = d.number("steps", steps, 300, low=1, high=5000, integer=True)
-    lr = d.number("lr", lr, 0.5, low=0.0, high=1.0)
+    lr = d.number("lr", lr, 0.7, low=0.0, high=1.0)
 
     mean = X.mean(axis=0)
     Xc = X - mean
     variances, axes = _principal_axes(Xc)
-    total = float(variances.sum())
-    if total == 0:
+    if variances[0] == 0:
         raise DemoInputError("data must not be constant: every row is the same point")
     d.say(
         f"{n} examples with {p} features go through a code of {k} number(s): encoder E is {k}x{p}, decoder D is {p}x{k}, "
@@ -96,6 +100,7 @@ def linear_autoencoder(d: Demo, data=None, code_size=None, steps=None, lr=None):
         D -= eta * grad_D
         E -= eta * grad_E
     final = float(np.mean((Xc - Xc @ E.T @ D.T) ** 2))
+    _check_finite(final, lr)
     losses.append(final)
     losses = np.array(losses)
     pca_error = float(variances[k:].sum() / p)
@@ -104,7 +109,7 @@ def linear_autoencoder(d: Demo, data=None, code_size=None, steps=None, lr=None):
         "reconstruction MSE by gradient step",
         {"autoencoder": losses, "PCA optimum": np.full(losses.size, pca_error)},
         x=np.arange(losses.size),
-        text=f"Plain gradient descent on the mean squared error, step size {eta:.3g} = lr·p / total variance.",
+        text=f"Plain gradient descent on the mean squared error, step size {eta:.3g} = lr·p / (2·largest variance).",
     )
     kept = " + ".join(_fmt(v) for v in variances[k:]) or "0"
     d.show("variance along each principal direction", variances)
@@ -143,13 +148,12 @@ def denoising_autoencoder(d: Demo, data=None, noise=None, code_size=None, steps=
     sigma = d.number("noise", noise, 0.5, low=0.0, high=100.0)
     k = d.number("code_size", code_size, min(2, p), low=1, high=p, integer=True)
     steps = d.number("steps", steps, 400, low=1, high=5000, integer=True)
-    lr = d.number("lr", lr, 0.5, low=0.0, high=1.0)
+    lr = d.number("lr", lr, 0.7, low=0.0, high=1.0)
 
     mean = X.mean(axis=0)
     Xc = X - mean
     variances, axes = _principal_axes(Xc)
-    total = float(variances.sum()) + p * sigma**2
-    if total == 0:
+    if variances[0] + sigma**2 == 0:
         raise DemoInputError("data must not be constant when noise is 0: every row is the same point")
     d.say(
         f"Each step corrupts every clean example with fresh Gaussian noise of standard deviation {sigma:g} and trains "
@@ -171,6 +175,7 @@ def denoising_autoencoder(d: Demo, data=None, noise=None, code_size=None, steps=
         D -= eta * grad_D
         E -= eta * grad_E
     W = D @ E
+    _check_finite(float(np.sum(W**2)), lr)
     d.series("training MSE (clean target vs output from a noisy input)", {"loss": losses}, x=np.arange(steps))
 
     test_noisy = Xc + sigma * noise_rng.normal(size=Xc.shape)
