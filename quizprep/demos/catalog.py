@@ -102,3 +102,17 @@ DEMOS: dict[str, str] = {
     "self-organizing-map": "A small self-organising map pulled onto 2-D data, winner and neighbours moving.",
     "input-gradient-saliency": "The gradient of a small network's output with respect to its input as feature importance.",
 }
+
+
+def _merge_area_catalogs() -> None:
+    """Later areas keep their names in their own small files (plain data, like this one)."""
+    from quizprep.demos import catalog_architectures, catalog_modern, catalog_practice, catalog_signal
+
+    for module in (catalog_signal, catalog_practice, catalog_architectures, catalog_modern):
+        clash = set(module.DEMOS) & set(DEMOS)
+        if clash:
+            raise ValueError(f"demo names defined twice: {sorted(clash)}")
+        DEMOS.update(module.DEMOS)
+
+
+_merge_area_catalogs()

@@ -28,6 +28,10 @@ MODULES = (
     "sequences",
     "generative",
     "evaluation",
+    "signal",
+    "practice",
+    "architectures",
+    "modern",
 )
 REGISTRY: dict[str, Callable] = {}
 

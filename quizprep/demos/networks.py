@@ -117,14 +117,14 @@ def perceptron(d: Demo, x=None, y=None, lr=None, max_epochs=None):
         bound = (radius / margin) ** 2
         d.say(
             f"Epoch {len(mistakes)} makes no mistake, so the rule has stopped after {sum(mistakes)} updates with all {len(X)} points right. "
-            f"Novikoff's bound (R/γ)² holds for the margin γ of any separating line; with R = {radius:.3g} and the learned line's "
+            f"Novikoff's bound (R/γ)² holds for the margin γ of any separator; with R = {radius:.3g} and the learned separator's "
             f"γ = {margin:.3g} it allows at most {bound:.3g}."
         )
         result["novikoff_bound"] = bound
     else:
         d.say(
-            f"After {max_epochs} epochs it still makes mistakes ({correct} of {len(X)} right): on data that no line separates, "
-            "such as XOR, the weights keep cycling and never settle."
+            f"After {max_epochs} epochs it still makes mistakes ({correct} of {len(X)} right). Either it needs more epochs, "
+            "or no line separates the classes, as with XOR, and then the weights keep cycling and never settle."
         )
     return result
 
@@ -144,7 +144,9 @@ def read_layer(d: Demo, name_w, w, name_b, b, inputs: int, default_w, default_b)
 
 @demo("mlp-forward")
 def mlp_forward(d: Demo, x=None, w1=None, b1=None, w2=None, b2=None):
-    ints = lambda shape: d.rng.integers(-2, 3, size=shape).astype(float)  # noqa: E731
+    def ints(shape):
+        return d.rng.integers(-2, 3, size=shape).astype(float)
+
     xs = d.array("x", x, lambda: ints(3), ndim=1)
     W1, B1 = read_layer(d, "w1", w1, "b1", b1, len(xs), lambda: ints((4, len(xs))), lambda rows: d.rng.integers(-1, 2, rows).astype(float))
     W2, B2 = read_layer(d, "w2", w2, "b2", b2, len(B1), lambda: ints((2, len(B1))), lambda rows: d.rng.integers(-1, 2, rows).astype(float))
@@ -280,7 +282,9 @@ def backprop_check(d: Demo, x=None, y=None, w1=None, b1=None, w2=None, b2=None, 
 
 @demo("chain-rule-graph")
 def chain_rule_graph(d: Demo, x=None, y=None, z=None, w=None):
-    draw = lambda: float(d.rng.integers(-4, 5))  # noqa: E731
+    def draw():
+        return float(d.rng.integers(-4, 5))
+
     x = d.number("x", x, draw, low=-1e6, high=1e6)
     y = d.number("y", y, draw, low=-1e6, high=1e6)
     z = d.number("z", z, draw, low=-1e6, high=1e6)

@@ -257,7 +257,7 @@ def batch_size_noise(d: Demo, x=None, y=None, w=None, batch_sizes=None, trials=N
     sizes = d.array("batch_sizes", batch_sizes, [1, 4, 16, 64], ndim=1, integer=True)
     if len(sizes) > 8 or np.any(sizes < 1) or np.any(sizes > 4096):
         raise DemoInputError("batch_sizes must be one to eight whole numbers between 1 and 4096, like [1, 4, 16, 64]")
-    trials = d.number("trials", trials, 500, low=10, high=5000, integer=True)
+    trials = d.number("trials", trials, 1000, low=10, high=5000, integer=True)
     n = len(xs)
     per_example = (w * xs - ys) * xs  # d/dw of ½(w·x - y)²
     full = float(np.mean(per_example))
@@ -307,7 +307,7 @@ def momentum(d: Demo, lr=None, beta=None, steps=None, curvatures=None, start=Non
         return f"step {step}" if step is not None else f"not within {steps} steps"
 
     d.say(
-        f"Along the flat direction plain descent only shrinks θ1 by {abs(1 - lr * curv.min()):.3g} per step, while momentum "
+        f"Along the flat direction plain descent only shrinks θ{int(np.argmin(curv)) + 1} by {abs(1 - lr * curv.min()):.3g} per step, while momentum "
         f"piles up consistent gradients and the sign-flipping gradients across the valley cancel in v. "
         f"The loss first drops below 0.1% of its start at {when(reach_heavy)} with momentum and {when(reach_plain)} without."
     )
@@ -332,9 +332,12 @@ def adagrad(d: Demo, lr=None, steps=None, curvatures=None, start=None, eps=None)
     rates = extra["effective_lr"]
     d.show("sum of squared gradients G after steps 1 to 5", extra["sum_sq"][:5])
     d.series("effective learning rate η/(√G + ε) by step", {f"θ{i + 1}": rates[:, i] for i in range(len(curv))}, x=np.arange(1, steps + 1))
+    first_grad = np.abs(curv * theta0)
+    big, small = int(np.argmax(first_grad)), int(np.argmin(first_grad))
     d.say(
-        f"The first step moves every parameter by exactly η = {lr:g} (g/√(g²) = ±1), so the steep θ{int(np.argmax(curv)) + 1} "
-        f"gets the smaller rate {rates[0, np.argmax(curv)]:.3g} against {rates[0, np.argmin(curv)]:.3g} for the flat one."
+        f"At step 1, G = g², so every parameter with a non-zero gradient moves by exactly η = {lr:g}; θ{big + 1}, whose gradient "
+        f"is larger ({first_grad[big]:.3g} against {first_grad[small]:.3g}), gets the smaller rate {rates[0, big]:.3g} "
+        f"against {rates[0, small]:.3g}."
     )
     loss = bowl_loss(curv, path)
     d.series("log10 loss by step", {"AdaGrad": log10(loss)}, x=np.arange(steps + 1))
@@ -366,9 +369,14 @@ def rmsprop(d: Demo, lr=None, rho=None, steps=None, curvatures=None, start=None,
         {"RMSprop η/(√s + ε)": rates[:, flat], "AdaGrad η/(√G + ε)": ada["effective_lr"][:, flat]},
         x=np.arange(1, steps + 1),
     )
+    low = float(rates[:, flat].min())
+    if rates[-1, flat] > 1.05 * low:
+        trend = f"climbs back from its low of {low:.3g} to {rates[-1, flat]:.3g} as θ{flat + 1} nears the minimum and its gradient shrinks"
+    else:
+        trend = f"ends at {rates[-1, flat]:.3g}, set by the recent size of the gradient"
     d.say(
-        f"As θ{flat + 1} nears the minimum its gradient shrinks, so RMSprop's rate for it climbs back to {rates[-1, flat]:.3g}, "
-        f"while AdaGrad's, run with the same η, has only fallen, to {ada['effective_lr'][-1, flat]:.3g}."
+        f"RMSprop's rate for θ{flat + 1} {trend}; AdaGrad's, run with the same η, can only fall, "
+        f"and ends at {ada['effective_lr'][-1, flat]:.3g}."
     )
     loss = bowl_loss(curv, path)
     d.series("log10 loss by step", {"RMSprop": log10(loss)}, x=np.arange(steps + 1))
@@ -429,7 +437,7 @@ def optimizer_race(d: Demo, lrs=None, steps=None, curvatures=None, start=None):
     ]
     losses = np.array([bowl_loss(curv, path) for path in runs])
     d.series("log10 loss by step", dict(zip(OPTIMIZERS, log10(losses))), x=np.arange(steps + 1))
-    d.bars(f"log10 loss after {steps} steps", list(OPTIMIZERS), log10(losses[:, -1]))
+    d.bars(f"loss after {steps} steps", list(OPTIMIZERS), losses[:, -1])
     best = OPTIMIZERS[int(np.argmin(losses[:, -1]))]
     d.say(
         f"SGD's rate must stay below 2/{curv.max():g} for the steep direction, so it crawls along the flat one "

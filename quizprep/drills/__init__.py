@@ -46,6 +46,19 @@ CATALOG: dict[str, tuple[str, str]] = {
 CARD_PREFIX = "drill:"
 
 
+def _merge_area_catalogs() -> None:
+    from quizprep.drills import catalog_architectures, catalog_modern, catalog_practice, catalog_signal
+
+    for module in (catalog_signal, catalog_practice, catalog_architectures, catalog_modern):
+        clash = set(module.CATALOG) & set(CATALOG)
+        if clash:
+            raise ValueError(f"drill names defined twice: {sorted(clash)}")
+        CATALOG.update(module.CATALOG)
+
+
+_merge_area_catalogs()
+
+
 @dataclass
 class Problem:
     """One generated problem: what to ask, the expected numbers, how close is close enough, and the worked solution."""

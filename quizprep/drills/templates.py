@@ -662,3 +662,7 @@ def tensor_memory(rng: np.random.Generator) -> Problem:
         **_dec(2),
         params={"shape": [batch, channels, size, size], "dtype": dtype},
     )
+
+
+# Later areas register their templates in their own modules.
+from quizprep.drills import templates_architectures, templates_modern, templates_practice, templates_signal  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""Demos: optimisation practice, losses and numerics (issue 9) (see quizprep.demos.framework for how demos are written)."""
+
+from __future__ import annotations
