@@ -574,6 +574,39 @@ def demo(
 
 
 @app.command()
+def orphans(
+    prune: Annotated[bool, typer.Option("--prune", help="Delete their progress (a backup of the database is kept first).")] = False,
+    bank: BankOption = None,
+) -> None:
+    """List progress kept for items that are no longer in any loaded bank (renamed or removed ids)."""
+    from quizprep import store
+    from quizprep.drills import CATALOG, card_id
+    from quizprep.paths import db_path
+    from quizprep.practice import open_state
+
+    loaded = _load(bank)
+    known = set(loaded.by_id) | {card_id(name) for name in CATALOG}
+    conn = open_state()
+    try:
+        found = store.orphans(conn, known)
+        console = stdout_console()
+        if not found:
+            console.print("No orphaned progress: every stored item is in the loaded banks.")
+            return
+        for item_id, answers, last in found:
+            console.print(f"[cyan]{item_id}[/]  {answers} answer{'s' if answers != 1 else ''}, last {last[:10] or 'never'}", highlight=False)
+        if not prune:
+            console.print(f"{len(found)} orphaned item{'s' if len(found) != 1 else ''}. Load the bank that has them with --bank, or remove their progress with --prune.")
+            return
+        backup_path = db_path().with_name("quizprep.db.before-prune.bak")
+        store.backup(conn, backup_path)
+        removed = store.prune(conn, [item_id for item_id, _, _ in found])
+        console.print(f"Removed the progress of {removed} item{'s' if removed != 1 else ''}. A copy of the database before pruning is at {backup_path}.")
+    finally:
+        conn.close()
+
+
+@app.command()
 def info(bank: BankOption = None) -> None:
     """Show the version, where your progress and cache are kept, and which banks load."""
     from rich.text import Text

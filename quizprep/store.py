@@ -305,3 +305,23 @@ def iso(moment) -> str:
     from datetime import timezone
 
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def orphans(conn: sqlite3.Connection, known: set[str]) -> list[tuple[str, int, str]]:
+    """(item id, answers, last answer) for stored items that are not in `known`."""
+    rows = conn.execute(
+        """
+        SELECT c.item_id, count(r.id), max(r.reviewed_at)
+        FROM card_state AS c LEFT JOIN review_log AS r ON r.item_id = c.item_id
+        GROUP BY c.item_id ORDER BY c.item_id
+        """
+    ).fetchall()
+    return [(item_id, answers, last or "") for item_id, answers, last in rows if item_id not in known]
+
+
+def prune(conn: sqlite3.Connection, item_ids: list[str]) -> int:
+    """Delete the state (and, by cascade, the review log) of these items, in one transaction."""
+    with transaction(conn):
+        for item_id in item_ids:
+            conn.execute("DELETE FROM card_state WHERE item_id = ?", (item_id,))
+    return len(item_ids)

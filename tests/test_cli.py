@@ -11,7 +11,7 @@ from quizprep.bank import load_bank
 
 from .conftest import BANK_DIR, item_yaml
 
-COMMANDS = ["validate", "list", "topics", "show", "export", "info"]
+COMMANDS = ["quiz", "review", "interview", "drill", "demo", "stats", "config", "topics", "list", "show", "export", "validate", "orphans", "info"]
 
 
 def test_version(run):

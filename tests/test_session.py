@@ -235,3 +235,28 @@ def test_review_introduces_new_items_up_to_the_limit(run, quizprep_home, write_b
     assert [row[0] for row in log_rows(quizprep_home)] == ["few-0", "few-1"]
     again = run("review", "--bank", str(path), "--topic", "few")
     assert "0 new" in again.stdout  # today's new quota is used up
+
+
+def test_orphans_lists_and_prunes_progress_of_removed_items(run, quizprep_home, write_bank):
+    path = write_bank("temp.yaml", item_yaml("soon-gone", topic="temp") + item_yaml("staying", topic="temp"))
+    run("quiz", "--bank", str(path), "--topic", "temp", "--type", "flashcard", "-n", "2", "--seed", "1", input="\n3\n\n3\n")
+    assert state_ids(quizprep_home) == {"soon-gone", "staying"}
+    path.write_text(item_yaml("staying", topic="temp"), encoding="utf-8")  # soon-gone removed from the bank
+    listed = run("orphans", "--bank", str(path))
+    assert listed.exit_code == 0, listed.output
+    assert "soon-gone" in listed.stdout and "staying" not in listed.stdout
+    assert state_ids(quizprep_home) == {"soon-gone", "staying"}  # listing changes nothing
+    pruned = run("orphans", "--bank", str(path), "--prune")
+    assert pruned.exit_code == 0, pruned.output
+    assert state_ids(quizprep_home) == {"staying"}
+    assert [row[0] for row in log_rows(quizprep_home)] == ["staying"]
+    assert (quizprep_home / "quizprep.db.before-prune.bak").exists()
+    assert "No orphaned progress" in run("orphans", "--bank", str(path)).stdout
+
+
+def test_editing_text_keeps_history(run, quizprep_home, write_bank):
+    path = write_bank("edit.yaml", item_yaml("stable-id", topic="edits"))
+    run("quiz", "--bank", str(path), "--topic", "edits", "--type", "flashcard", "-n", "1", "--seed", "1", input="\n4\n")
+    path.write_text(item_yaml("stable-id", topic="edits", question="'A reworded question?'"), encoding="utf-8")
+    figures = json.loads(run("stats", "--json", "--bank", str(path)).stdout)
+    assert figures["topics"]["edits"]["seen"] == 1 and figures["topics"]["edits"]["reviews"] == 1

@@ -112,3 +112,16 @@ def test_log_rows_need_an_item_state(tmp_path):
         conn.execute(
             "INSERT INTO review_log (item_id, reviewed_at, rating, mode) VALUES ('ghost', '2026-01-01', 3, 'quiz')"
         )
+
+
+def test_commands_refuse_a_corrupt_database_and_leave_it_alone(run, quizprep_home):
+    quizprep_home.mkdir(parents=True, exist_ok=True)
+    path = quizprep_home / "quizprep.db"
+    path.write_bytes(b"\x00garbage\xff" * 500)
+    before = path.read_bytes()
+    for args in (("quiz", "-n", "1"), ("review",), ("stats",), ("config",)):
+        result = run(*args, input="q\n")
+        assert result.exit_code == 1, result.output
+        assert "is not a quizprep database" in result.stderr
+        assert "Traceback" not in result.output
+    assert path.read_bytes() == before
