@@ -149,20 +149,19 @@ def review_plan(
     for index, item in enumerate(items):
         row = cards.get(item.id)
         if row is None:
-            new.append((item.difficulty, index, item))
-        elif row.state in (LEARNING, RELEARNING) and row.due <= horizon:
-            learning.append((row.due, index, item))
-        elif row.state == REVIEW and row.due <= moment:
-            due.append((row.due, index, item))
-    learning.sort(key=lambda e: e[:2])
-    due.sort(key=lambda e: e[:2])
-    new.sort(key=lambda e: e[:2])
-    due = due[: max(0, reviews_left)]
-    new = new[: max(0, new_quota)]
-    queue = [flashcard(entry[2]) for entry in learning + due + new]
+            new.append((item.difficulty, index))
+        elif row.state == REVIEW:
+            if row.due <= moment:
+                due.append((row.due, index))
+        elif row.due <= horizon:
+            learning.append((row.due, index))
+    learning.sort()
+    due = sorted(due)[: max(0, reviews_left)]
+    new = sorted(new)[: max(0, new_quota)]
+    order = [index for _, index in learning] + [index for _, index in due] + [index for _, index in new]
     if limit is not None:
-        queue = queue[:limit]
-    return ReviewPlan(queue, len(learning), len(due), len(new), new_quota, reviews_left)
+        order = order[:limit]
+    return ReviewPlan([flashcard(items[index]) for index in order], len(learning), len(due), len(new), new_quota, reviews_left)
 
 
 def interview_picks(items: list[Item], count: int, rng: random.Random) -> list[Item]:

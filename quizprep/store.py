@@ -291,7 +291,7 @@ def answered_since(conn: sqlite3.Connection, since: str) -> tuple[int, int]:
     answers = conn.execute("SELECT count(*) FROM review_log WHERE reviewed_at >= ?", (since,)).fetchone()[0]
     new = conn.execute(
         """
-        SELECT count(DISTINCT r.item_id) FROM review_log AS r
+        SELECT count(DISTINCT r.item_id) FROM review_log AS r INDEXED BY review_log_time
         WHERE r.reviewed_at >= ?
           AND NOT EXISTS (SELECT 1 FROM review_log AS p WHERE p.item_id = r.item_id AND p.reviewed_at < ?)
         """,

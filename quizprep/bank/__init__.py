@@ -63,7 +63,7 @@ def validate_paths(paths: list[Path], *, use_cache: bool = True) -> tuple[Bank |
 
     files = _collect_files([(path, "the command line") for path in paths])
     bundled = set(_collect_files([(bundled_bank_dir(), "the bundled bank")])) - set(files)
-    known = frozenset(ref[0] for path in sorted(bundled) for ref in _read(path, use_cache).refs)
+    known = frozenset(ref[0] for result in _read_all(sorted(bundled), use_cache) if not isinstance(result, OSError) for ref in result.refs)
     try:
         bank = _load(files, use_cache=use_cache, known_ids=known)
     except BankError as exc:
@@ -90,12 +90,12 @@ def _collect_files(roots: list[tuple[Path, str]]) -> list[Path]:
     return files
 
 
-def _read(path: Path, use_cache: bool):
-    from quizprep.bank.loader import read_file
+def _read_all(paths: list[Path], use_cache: bool) -> list:
+    from quizprep.bank.loader import read_files
     from quizprep.demos.catalog import DEMOS
     from quizprep.paths import cache_dir
 
-    return read_file(path, set(DEMOS), cache_dir() if use_cache else None)
+    return read_files(paths, set(DEMOS), cache_dir() if use_cache else None)
 
 
 def _load(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]) -> Bank:
@@ -104,15 +104,13 @@ def _load(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]) -> B
     problems: list[Problem] = []
     entries = []
     refs = []
-    for path in files:
+    for path, result in zip(files, _read_all(files, use_cache)):
         shown = display_path(path)
-        try:
-            result = _read(path, use_cache)
-        except OSError as exc:
-            problems.append(Problem(shown, 1, "-", f"cannot read the file: {exc.strerror or exc}"))
+        if isinstance(result, OSError):
+            problems.append(Problem(shown, 1, "-", f"cannot read the file: {result.strerror or result}"))
             continue
         problems += [Problem(shown, line, label, message) for line, label, message in result.problems]
-        entries += [(data, shown, line) for data, line, _ in result.items]
+        entries += [(data, shown, line) for data, line in result.items]
         refs += [(shown, ref) for ref in result.refs]
     problems += [Problem(*p) for p in check_across(refs, known_ids)]
     if problems:

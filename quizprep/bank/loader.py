@@ -20,7 +20,7 @@ from quizprep import __version__
 from quizprep.bank.validate import LocalProblem, check_item, item_refs, kind_of
 
 BANK_SUFFIXES = (".yaml", ".yml", ".json")
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
@@ -28,7 +28,7 @@ class FileResult:
     """What one bank file holds: items that passed their own checks, and the problems."""
 
     path: Path
-    items: list[tuple[dict, int, dict[str, int]]] = field(default_factory=list)  # (data, line, key lines)
+    items: list[tuple[dict, int]] = field(default_factory=list)  # (data, line) of items without problems
     problems: list[LocalProblem] = field(default_factory=list)
     refs: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # see validate.item_refs
     from_cache: bool = False
@@ -48,15 +48,83 @@ def bank_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
+PARALLEL_BYTES = 512 * 1024  # below this much uncached YAML, one process is quicker than starting workers
+
+
+def read_files(paths: list[Path], demos: set[str] | None, cache: Path | None) -> list[FileResult | OSError]:
+    """Every file's result (or the OSError reading it), in order. Cached files come from the
+    cache; when much uncached YAML remains, it is parsed in worker processes, one file each."""
+    results: list[FileResult | OSError | None] = []
+    missing: list[int] = []
+    for index, path in enumerate(paths):
+        try:
+            results.append(cached_result(path, demos, cache))
+        except OSError as exc:
+            results.append(exc)
+            continue
+        if results[-1] is None:
+            missing.append(index)
+    todo = [paths[i] for i in missing]
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers > 1 and sum(_size(p) for p in todo) >= PARALLEL_BYTES:
+        parsed = _parse_in_workers(todo, demos, cache, workers)
+    else:
+        parsed = [_read_or_error(path, demos, cache) for path in todo]
+    for index, result in zip(missing, parsed):
+        results[index] = result
+    return results
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_or_error(path: Path, demos: set[str] | None, cache: Path | None) -> FileResult | OSError:
+    try:
+        return read_file(path, demos, cache)
+    except OSError as exc:
+        return exc
+
+
+def _parse_in_workers(paths: list[Path], demos, cache, workers: int) -> list:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_read_or_error, paths, [demos] * len(paths), [cache] * len(paths)))
+    except (OSError, RuntimeError):  # no processes to be had: do it here
+        return [_read_or_error(path, demos, cache) for path in paths]
+
+
+def _cache_file(path: Path, cache: Path | None) -> Path | None:
+    return cache / f"bank-{hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]}.marshal" if cache else None
+
+
+def cached_result(path: Path, demos: set[str] | None, cache: Path | None) -> FileResult | None:
+    """The file's result from the cache, or None when it has changed (or was never read)."""
+    cache_file = _cache_file(path, cache)
+    if cache_file is None:
+        return None
+    cached = _read_cache(cache_file, _cache_key(path, path.stat(), demos))
+    if cached is None:
+        return None
+    items, problems, refs = cached
+    return FileResult(path, items, problems, refs, from_cache=True)
+
+
 def read_file(path: Path, demos: set[str] | None, cache: Path | None) -> FileResult:
     """Parse and check one bank file, using the cache when the file is unchanged."""
-    stat = path.stat()
-    key = _cache_key(path, stat, demos)
-    cache_file = cache / f"bank-{hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]}.marshal" if cache else None
-    cached = _read_cache(cache_file, key) if cache_file else None
-    if cached is not None:
-        items, problems, refs = cached
-        return FileResult(path, items, problems, refs, from_cache=True)
+    hit = cached_result(path, demos, cache)
+    if hit is not None:
+        return hit
+    key = _cache_key(path, path.stat(), demos)
+    cache_file = _cache_file(path, cache)
     result = FileResult(path)
     _parse_into(result, path.read_bytes(), demos)
     if cache_file:
@@ -79,7 +147,7 @@ def _parse_into(result: FileResult, raw: bytes, demos: set[str] | None) -> None:
         if problems:
             result.problems.extend(problems)
         else:
-            result.items.append((data, line, key_lines))
+            result.items.append((data, line))
 
 
 def _decode(raw: bytes, result: FileResult) -> str | None:

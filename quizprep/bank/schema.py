@@ -73,21 +73,25 @@ class Item:
 
     @classmethod
     def from_dict(cls, data: dict, file: str = "", line: int = 0) -> Item:
-        """Build an item from data that has passed validation (absent optional fields get defaults)."""
-        choices = data.get("choices")
+        """Build an item from data that has passed validation (absent optional fields get defaults).
+
+        The lists are taken over, not copied: callers hand in freshly loaded data.
+        """
+        get = data.get
+        choices = get("choices")
         return cls(
-            id=data["id"],
-            topic=data["topic"],
-            difficulty=data["difficulty"],
-            question=data["question"],
-            answer=data["answer"],
-            tags=list(data.get("tags") or []),
-            key_points=list(data.get("key_points") or []),
-            pitfalls=list(data.get("pitfalls") or []),
-            follow_ups=list(data.get("follow_ups") or []),
-            choices=Choices.from_dict(choices) if choices else None,
-            demo=data.get("demo"),
-            sources=list(data.get("sources") or []),
-            file=file,
-            line=line,
+            data["id"],
+            data["topic"],
+            data["difficulty"],
+            data["question"],
+            data["answer"],
+            get("tags") or [],
+            get("key_points") or [],
+            get("pitfalls") or [],
+            get("follow_ups") or [],
+            Choices(choices["correct"], choices["wrong"]) if choices else None,
+            get("demo"),
+            get("sources") or [],
+            file,
+            line,
         )

@@ -95,7 +95,7 @@ def he_vs_xavier(d: Demo, depth=None, width=None, batch=None):
     draws = side_rng(d)
     depth = d.number("depth", depth, 10, low=1, high=30, integer=True)
     width = d.number("width", width, 256, low=8, high=512, integer=True)
-    batch = d.number("batch", batch, 256, low=16, high=1024, integer=True)
+    batch = d.number("batch", batch, 128, low=16, high=1024, integer=True)
     var_xavier = 2.0 / (width + width)
     var_he = 2.0 / width
     d.say(
@@ -174,7 +174,7 @@ def dead_relu(d: Demo, x=None, y=None, w=None, b=None, v=None, c=None, lr_small=
     need(2 <= len(X) <= 256 and X.shape[1] <= 16, "x must have 2 to 256 rows (examples) and at most 16 columns (features)")
     Y = d.array("y", y, lambda: rounded(d.rng.normal(4.0, 1.0, len(X))), ndim=1)
     need(len(Y) == len(X), f"y must have one target per row of x ({len(X)}); got {len(Y)}")
-    W, B = layer(d, "w", w, "b", b, X.shape[1], lambda: rounded(d.rng.normal(0.0, 0.6, (8, X.shape[1]))), lambda rows: np.full(rows, 0.1))
+    W, B = layer(d, "w", w, "b", b, X.shape[1], lambda: rounded(d.rng.normal(0.0, 0.6, (8, X.shape[1]))), lambda rows: np.full(rows, 0.5))
     V = d.array("v", v, lambda: rounded(d.rng.normal(0.0, 0.5, len(B))), ndim=1)
     need(len(V) == len(B), f"v must have one output weight per hidden unit ({len(B)}); got {len(V)}")
     c = d.number("c", c, 0.0, low=-1e6, high=1e6)
@@ -188,49 +188,59 @@ def dead_relu(d: Demo, x=None, y=None, w=None, b=None, v=None, c=None, lr_small=
     before = dead_units(X, W, B)
     _, out = dead_relu_forward(X, W, B, V, c)
     grads = dead_relu_gradients(X, Y, W, B, V, c)
+    if np.all(out < Y) and np.all(X >= 0):
+        why = (
+            "Every prediction is too low, so for unit j each error times v_j has the sign of v_j; and the inputs are ≥ 0 "
+            "(like the outputs of an earlier ReLU layer), so the unit's bias and all its weights move the same way."
+        )
+    else:
+        why = "The bias gradient of unit j is mean(error·v_j) over the examples where the unit is active."
     d.show(
         "gradient of the loss for each hidden bias",
         grads["b"],
-        f"The net predicts {np.mean(out):.3g} on average against targets near {np.mean(Y):.3g}; the bias gradient of "
-        "unit j is mean(error·v_j) over its active examples, so its sign follows the unit's outgoing weight v_j.",
+        f"The net predicts {np.mean(out):.3g} on average against targets near {np.mean(Y):.3g}. {why}",
     )
     after = {}
-    new_b = {}
     for label, lr in (("small", lr_small), ("large", lr_large)):
-        W_new = W - lr * grads["W"]
-        new_b[label] = B - lr * grads["b"]
-        after[label] = (W_new, new_b[label], V - lr * grads["v"], c - lr * grads["c"])
+        after[label] = (W - lr * grads["W"], B - lr * grads["b"], V - lr * grads["v"], c - lr * grads["c"])
     dead_small = dead_units(X, *after["small"][:2])
     dead_large = dead_units(X, *after["large"][:2])
+    new_b = after["large"][1]
     d.show(
         f"hidden biases before and after one step with lr = {lr_large:g}",
-        {"before": B, "after": new_b["large"]},
-        "One large step moves some biases far below zero, beyond the reach of any input in the batch.",
+        {"before": B, "after": new_b},
+        "One large step can throw a unit's bias and weights so far negative that no input in the batch reaches zero.",
     )
     fractions = [float(before.mean()), float(dead_small.mean()), float(dead_large.mean())]
     d.bars(
         "fraction of dead hidden units",
         ["before", f"after lr = {lr_small:g}", f"after lr = {lr_large:g}"],
         fractions,
+        f"{int(before.sum())} dead before, {int(dead_small.sum())} after the small step, {int(dead_large.sum())} after the large one.",
     )
     next_grads = dead_relu_gradients(X, Y, *after["large"])
     unit_grad = np.sqrt(np.sum(next_grads["W"] ** 2, axis=1) + next_grads["b"] ** 2)
+    dead_list = np.flatnonzero(dead_large).tolist()
     d.show(
         "next step's gradient size for each unit's incoming weights and bias",
         unit_grad,
-        f"Dead units {np.flatnonzero(dead_large).tolist()} get exactly zero gradient: ReLU'(z) = 0 on every example, "
-        "so nothing moves them back; they stay dead unless earlier layers shift their inputs.",
+        (
+            f"Dead units {dead_list} get exactly zero gradient: ReLU'(z) = 0 on every example, so nothing moves them back; "
+            "they stay dead unless earlier layers shift their inputs."
+        )
+        if dead_list
+        else "No unit died this time; a dead unit would show exactly zero here, since ReLU'(z) = 0 on every example.",
     )
     d.say(
         "Detect it by logging, per layer, the share of units that are zero on a whole batch; remedies are a smaller learning "
-        "rate or warm-up, He initialisation, a small positive bias, normalisation, or leaky ReLU / GELU, whose gradient never vanishes."
+        "rate or warm-up, gradient clipping, He initialisation, normalisation, or leaky ReLU / ELU, whose negative side keeps a slope."
     )
     return {
         "dead_before": int(before.sum()),
         "dead_after_small": int(dead_small.sum()),
         "dead_after_large": int(dead_large.sum()),
         "dead_units_large": np.flatnonzero(dead_large),
-        "bias_after_large": new_b["large"],
+        "bias_after_large": new_b,
         "next_unit_gradient": unit_grad,
     }
 
