@@ -184,7 +184,8 @@ def answer_text(values: list[float], decimals: int | None) -> str:
 
 def test_catalog_matches_the_registry():
     assert set(CATALOG) == set(templates.REGISTRY)
-    assert set(EXPECTED) == set(templates.REGISTRY), "every template needs a hand formula here"
+    base = {name for name, func in templates.REGISTRY.items() if func.__module__ == "quizprep.drills.templates"}
+    assert set(EXPECTED) == base, "every template of templates.py needs a hand formula here (area modules: their own tests)"
     assert len(CATALOG) >= 17
 
 

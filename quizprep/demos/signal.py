@@ -94,7 +94,7 @@ def layer(d: Demo, name_w, w, name_b, b, inputs: int, default_w, default_b):
 def he_vs_xavier(d: Demo, depth=None, width=None, batch=None):
     draws = side_rng(d)
     depth = d.number("depth", depth, 10, low=1, high=30, integer=True)
-    width = d.number("width", width, 256, low=8, high=512, integer=True)
+    width = d.number("width", width, 128, low=8, high=512, integer=True)
     batch = d.number("batch", batch, 128, low=16, high=1024, integer=True)
     var_xavier = 2.0 / (width + width)
     var_he = 2.0 / width
@@ -131,7 +131,7 @@ def he_vs_xavier(d: Demo, depth=None, width=None, batch=None):
     d.show(f"Var(z) at layer {depth}", last)
     d.say(
         f"ReLU + Xavier multiplies the variance by n·v/2 = {width * var_xavier / 2:g} per layer, so it halves every layer; "
-        f"ReLU + He multiplies it by {width * var_he / 2:g} and holds it near 2 (finite width makes it wander a little)."
+        f"ReLU + He multiplies it by {width * var_he / 2:g} and holds it near 2 (with a finite width it wanders around that level)."
     )
     d.say(
         "With tanh, Xavier's assumption of a unit that is linear near zero is only roughly true, so the variance drifts down "
