@@ -116,6 +116,14 @@ def main() -> int:
     if not bank.exists():
         subprocess.run([PYTHON, str(REPO / "scripts" / "make_bank.py"), str(bank), "--items", str(args.items)], check=True, stdout=subprocess.DEVNULL)
     big_env = environment(big_home)
+    db = big_home / "quizprep.db"
+    if not (big_home / "history-made").exists():  # the history goes in before anything opens the database
+        db.unlink(missing_ok=True)
+        subprocess.run(
+            [PYTHON, str(REPO / "scripts" / "make_history.py"), str(db), "--bank", str(bank), "--rows", str(args.rows), "--items", str(args.items)],
+            env=big_env, check=True, stdout=subprocess.DEVNULL,
+        )
+        (big_home / "history-made").write_text("yes")
     load = (
         "import time, sys; from pathlib import Path; from quizprep.bank import load_bank\n"
         "t = time.perf_counter(); b = load_bank([Path(sys.argv[1])]); print(time.perf_counter() - t)"
@@ -139,11 +147,6 @@ def main() -> int:
 
     print(f"\n(c) {args.rows:,} review-log rows and {args.items:,} item states")
     db = big_home / "quizprep.db"
-    if not db.exists():
-        subprocess.run(
-            [PYTHON, str(REPO / "scripts" / "make_history.py"), str(db), "--bank", str(bank), "--rows", str(args.rows), "--items", str(args.items)],
-            env=big_env, check=True, stdout=subprocess.DEVNULL,
-        )
     pick = (
         "import sys, time, resource\n"
         "from datetime import datetime, timezone\n"

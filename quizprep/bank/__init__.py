@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,7 +100,27 @@ def _read_all(paths: list[Path], use_cache: bool) -> list:
     return read_files(paths, set(DEMOS), cache_dir() if use_cache else None)
 
 
+@contextmanager
+def gc_paused():
+    """Loading creates hundreds of thousands of small objects and no cycles: the cyclic garbage
+    collector would run over and over for nothing (it doubles the time of a cached 10,000-item
+    load). Afterwards the survivors are frozen, so later collections do not walk the bank either."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def _load(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]) -> Bank:
+    with gc_paused():
+        return _load_files(files, use_cache=use_cache, known_ids=known_ids)
+
+
+def _load_files(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]) -> Bank:
     from quizprep.bank.validate import check_across
 
     problems: list[Problem] = []
