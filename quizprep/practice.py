@@ -136,7 +136,7 @@ def run_interview(
 
 def run_drills(bank: Bank, name: str | None, topics: list[str], count: int, seed: int, io: LineIO, now: datetime, tz) -> Summary:
     from quizprep.bank.select import check_names
-    from quizprep.drills import CATALOG, generate  # noqa: F401  (generate checks the name)
+    from quizprep.drills import CATALOG
     from quizprep.questions import numeric
 
     check_names("topic", topics, bank.topics().keys())

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from quizprep.bank import Item
-from quizprep.scheduler import LEARNING, RELEARNING, REVIEW, Policy
+from quizprep.scheduler import REVIEW, Policy
 
 KINDS = ("mcq", "flashcard", "numeric")
 KIND_NAMES = {"mcq": "multiple choice", "flashcard": "flashcard", "numeric": "numeric drill"}

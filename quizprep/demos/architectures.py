@@ -667,7 +667,7 @@ def weight_tying(d: Demo, vocab=None, dim=None, token=None, target=None, example
     logits = E @ h
     p = row_softmax(logits)
     d.show(f"hidden state h after reading token {token}", h)
-    d.show("logits = E h", logits, text=f"Logit j is the dot product of h with token j's own embedding: the model predicts tokens whose vectors point where h points.")
+    d.show("logits = E h", logits, text="Logit j is the dot product of h with token j's own embedding: the model predicts tokens whose vectors point where h points.")
     d.bars("next-token probabilities", [f"token {j}" for j in range(vocab)], p)
 
     delta = p.copy()
