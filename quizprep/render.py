@@ -80,9 +80,20 @@ def item_view(item: Item) -> RenderableType:
 
 
 def items_table(items: list[Item], width: int) -> Group:
-    """One line per item, fitted to `width` columns; long questions end in '…' (`show` prints them whole)."""
+    """One line per item, fitted to `width` columns; long questions end in '…' (`show` prints them whole).
+
+    When the ids leave too little room for the question, each item takes two lines instead.
+    """
     id_width = max([len(item.id) for item in items] + [2])
     topic_width = max([len(item.topic) for item in items] + [5])
+    lines = [Text(f"{len(items)} item{'s' if len(items) != 1 else ''}", style="bold")]
+    if width - id_width - topic_width - 9 < 30:
+        for item in items:
+            lines.append(Text.assemble((item.id, "cyan"), ("  " + f"{item.topic} · difficulty {item.difficulty}", "dim")))
+            question = Text("    " + plain_math(item.question))
+            question.truncate(width, overflow="ellipsis")
+            lines.append(question)
+        return Group(*lines)
 
     def line(item_id: str, topic: str, level: str, question: str, style: str = "") -> Text:
         text = Text.assemble(
@@ -97,7 +108,6 @@ def items_table(items: list[Item], width: int) -> Group:
         text.truncate(width, overflow="ellipsis")
         return text
 
-    lines = [Text(f"{len(items)} item{'s' if len(items) != 1 else ''}", style="bold")]
     lines.append(line("id", "topic", "lvl", "question", style="bold"))
     lines += [line(item.id, item.topic, str(item.difficulty), plain_math(item.question)) for item in items]
     return Group(*lines)
