@@ -16,6 +16,8 @@ from itertools import product
 
 import pytest
 
+from .numeric import central_gradient
+
 from quizprep.demos import run_demo
 from quizprep.demos.catalog_practice import DEMOS as AREA_DEMOS
 from quizprep.demos.framework import DemoInputError
@@ -74,16 +76,6 @@ def softmax_list(z):
     top = max(z)
     e = [math.exp(v - top) for v in z]
     return [v / sum(e) for v in e]
-
-
-def central(f, values, eps):
-    grads = []
-    for i in range(len(values)):
-        up, down = list(values), list(values)
-        up[i] += eps
-        down[i] -= eps
-        grads.append((f(up) - f(down)) / (2 * eps))
-    return grads
 
 
 def decimal_lse(z) -> Decimal:
@@ -218,7 +210,7 @@ def test_gradient_check_against_own_finite_differences():
     ys = [1, -1, 1, -1]
     w = [0.3, -0.6, 0.9]
     out = result("gradient-check", {"x": xs, "y": ys, "w": w, "lam": 0.2})
-    mine = central(lambda v: logistic(v, xs, ys, 0.2), w, 1e-6)
+    mine = central_gradient(lambda v: logistic(v, xs, ys, 0.2), w, 1e-6)
     assert out["analytic"] == pytest.approx(mine, abs=1e-8)
     assert out["numeric"] == pytest.approx(mine, abs=1e-8)
     assert out["max_rel_error"] < 1e-7
@@ -280,7 +272,7 @@ def test_softmax_ce_gradient_is_p_minus_y():
 
     assert out["loss"] == pytest.approx(loss(logits))
     assert out["probs"] == pytest.approx(softmax_list(logits))
-    assert out["analytic"] == pytest.approx(central(loss, logits, 1e-6), abs=1e-8)
+    assert out["analytic"] == pytest.approx(central_gradient(loss, logits, 1e-6), abs=1e-8)
     assert out["numeric"] == pytest.approx([q - (k == label) for k, q in enumerate(softmax_list(logits))], abs=1e-8)
 
 

@@ -10,6 +10,8 @@ import statistics
 
 import pytest
 
+from .numeric import central_difference
+
 from quizprep.bank import load_bank
 from quizprep.demos import run_demo
 from quizprep.demos.catalog_signal import DEMOS as AREA_DEMOS
@@ -34,10 +36,6 @@ def gelu(x):
 
 def silu(x):
     return x * sigmoid(x)
-
-
-def central(f, x, h=1e-6):
-    return (f(x + h) - f(x - h)) / (2 * h)
 
 
 def gaussian_expectation(f, var=1.0, steps=4000, width=10.0):
@@ -192,8 +190,8 @@ def test_gelu_silu_values_and_derivatives():
     assert close(r["gelu"], [gelu(x) for x in xs], 1e-12)
     assert close(r["silu"], [silu(x) for x in xs], 1e-12)
     assert r["relu"] == [max(0.0, x) for x in xs]
-    assert close(r["d_gelu"], [central(gelu, x) for x in xs], 1e-6)
-    assert close(r["d_silu"], [central(silu, x) for x in xs], 1e-6)
+    assert close(r["d_gelu"], [central_difference(gelu, x) for x in xs], 1e-6)
+    assert close(r["d_silu"], [central_difference(silu, x) for x in xs], 1e-6)
     assert r["d_relu"] == [1.0 if x > 0 else 0.0 for x in xs]
     tanh_form = [0.5 * x * (1 + math.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))) for x in xs]
     assert close(r["gelu_tanh"], tanh_form, 1e-12)
@@ -206,10 +204,10 @@ def test_gelu_silu_minima_match_the_textbook_values():
     sx, sv = r["silu_min"]
     assert gx == pytest.approx(-0.7518, abs=1e-3) and gv == pytest.approx(-0.1700, abs=1e-3)
     assert sx == pytest.approx(-1.2785, abs=1e-3) and sv == pytest.approx(-0.2785, abs=1e-3)
-    assert abs(central(gelu, gx)) < 1e-6 and abs(central(silu, sx)) < 1e-6
+    assert abs(central_difference(gelu, gx)) < 1e-6 and abs(central_difference(silu, sx)) < 1e-6
     # The derivative peaks the answers quote: GELU' at √2 and SiLU' near 2.4.
-    assert central(gelu, math.sqrt(2)) == pytest.approx(1.129, abs=1e-3)
-    assert max(central(silu, 2 + i / 100) for i in range(100)) == pytest.approx(1.0998, abs=1e-3)
+    assert central_difference(gelu, math.sqrt(2)) == pytest.approx(1.129, abs=1e-3)
+    assert max(central_difference(silu, 2 + i / 100) for i in range(100)) == pytest.approx(1.0998, abs=1e-3)
 
 
 def test_gelu_silu_rejects_huge_inputs():

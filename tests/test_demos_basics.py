@@ -10,6 +10,8 @@ import math
 
 import pytest
 
+from .numeric import central_difference
+
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 
@@ -29,10 +31,6 @@ def step_value(result, label_start: str):
         if step["kind"] == "value" and step["label"].startswith(label_start):
             return step["value"]
     raise AssertionError(f"no step labelled {label_start!r}")
-
-
-def central_difference(f, x: float, h: float = 1e-6) -> float:
-    return (f(x + h) - f(x - h)) / (2 * h)
 
 
 # linalg

@@ -11,6 +11,8 @@ import statistics
 
 import pytest
 
+from .numeric import central_gradient
+
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 
@@ -32,17 +34,6 @@ def transpose(m):
 
 def sig(z):
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def numeric_grad(f, values, eps=1e-6):
-    """Central differences of f(list) with respect to each entry of the flat list `values`."""
-    grads = []
-    for i in range(len(values)):
-        up, down = list(values), list(values)
-        up[i] += eps
-        down[i] -= eps
-        grads.append((f(up) - f(down)) / (2 * eps))
-    return grads
 
 
 def flatten(m):
@@ -390,7 +381,7 @@ def test_backprop_check_gradients_match_independent_finite_differences():
     w1, b1, w2, b2 = [[0.4, -0.6], [1.1, 0.2], [-0.3, 0.9]], [0.1, -0.2, 0.05], [0.7, -1.2, 0.5], 0.3
     r = result("backprop-check", {"x": xs, "y": ys, "w1": w1, "b1": b1, "w2": w2, "b2": b2})
     flat = flatten(w1) + b1 + w2 + [b2]
-    numeric = numeric_grad(lambda f: tiny_net_loss(f, xs, ys, 3), flat)
+    numeric = central_gradient(lambda f: tiny_net_loss(f, xs, ys, 3), flat)
     got = r["backprop"]
     assert flatten(got["w1"]) + got["b1"] + got["w2"] + [got["b2"]] == pytest.approx(numeric, abs=1e-8)
     assert r["loss"] == pytest.approx(tiny_net_loss(flat, xs, ys, 3))
@@ -405,7 +396,7 @@ def test_chain_rule_graph_matches_closed_form_and_finite_differences():
     def f(v):
         return (v[0] * v[1] + v[2]) * v[3]
 
-    numeric = numeric_grad(f, [3.0, -4.0, 2.0, -1.5])
+    numeric = central_gradient(f, [3.0, -4.0, 2.0, -1.5])
     assert [r["gradients"][k] for k in "xyzw"] == pytest.approx(numeric, abs=1e-6)
 
 
@@ -459,7 +450,7 @@ def test_vanishing_gradient_norms_match_finite_differences():
     r = result("vanishing-gradient", {"depth": 3, "width": 2, "weights": weights, "x": x})
     flat = [v for m in weights for row in m for v in row]
     for name, act in (("sigmoid", sig), ("relu", lambda z: max(0.0, z))):
-        numeric = numeric_grad(lambda f: stack_loss(f, x, 3, 2, act), flat)
+        numeric = central_gradient(lambda f: stack_loss(f, x, 3, 2, act), flat)
         assert r[name] == pytest.approx(frobenius_by_layer(numeric, 3, 2), rel=1e-5), name
 
 
@@ -517,7 +508,7 @@ def test_residual_connection_input_gradients_match_finite_differences():
     x = [0.5, -0.4, 0.9]
     r = result("residual-connection", {"depth": 4, "width": 3, "weights": weights, "x": x})
     for key, residual in (("plain_input_grad", False), ("residual_input_grad", True)):
-        numeric = numeric_grad(lambda v: residual_loss(v, weights, residual), x)
+        numeric = central_gradient(lambda v: residual_loss(v, weights, residual), x)
         assert r[key] == pytest.approx(numeric, abs=1e-8), key
     # ∂L/∂h at the top is the all-ones vector, of norm √width, in both stacks.
     assert r["plain_grad_norm"][-1] == pytest.approx(math.sqrt(3))
@@ -534,7 +525,7 @@ def test_zero_init_symmetry_units_stay_identical_and_first_gradient_matches_fini
     assert r["unit_spread"]["equal"] == 0.0 and r["unit_spread"]["random"] > 0.0
     # First gradient at W1 = 0.3 everywhere, w2 = 0.3, biases 0, by central differences.
     flat = [0.3] * 6 + [0.0] * 3 + [0.3] * 3 + [0.0]
-    numeric = numeric_grad(lambda f: tiny_net_loss(f, xs, ys, 3), flat)
+    numeric = central_gradient(lambda f: tiny_net_loss(f, xs, ys, 3), flat)
     assert flatten(r["first_grad_W1_equal"]) == pytest.approx(numeric[:6], abs=1e-8)
     # All zeros: W1 and w2 never move; b2 follows b ← b - η(b - mean y), so b_t = mean·(1 - (1 - η)^t).
     assert flatten(r["zero_W1"]) == [0.0] * 6 and r["zero_w2"] == [0.0] * 3
@@ -561,7 +552,7 @@ def test_adversarial_fgsm_gradient_and_score_shift():
     def loss(v):  # binary cross-entropy for label 1
         return -math.log(sig(sum(wi * vi for wi, vi in zip(w, v)) + b))
 
-    assert r["input_gradient"] == pytest.approx(numeric_grad(loss, x), abs=1e-7)
+    assert r["input_gradient"] == pytest.approx(central_gradient(loss, x), abs=1e-7)
     l1 = sum(abs(wi) for wi in w)
     assert r["score"] == pytest.approx(score)
     assert r["adversarial_score"] == pytest.approx(score - eps * l1)
@@ -580,7 +571,7 @@ def test_input_gradient_saliency_matches_finite_differences():
         return sum(a * c for a, c in zip(w2, h)) + b2
 
     r = result("input-gradient-saliency", {"x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2})
-    numeric = numeric_grad(out, x)
+    numeric = central_gradient(out, x)
     assert r["output"] == pytest.approx(out(x))
     assert r["gradient"] == pytest.approx(numeric, abs=1e-8)
     assert r["saliency"] == pytest.approx([abs(g) for g in numeric], abs=1e-8)
