@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from quizprep.errors import BadValueError
+from quizprep.store import queries
+from quizprep.text import unknown
 
 
 @dataclass(frozen=True)
@@ -61,15 +64,13 @@ SETTINGS: dict[str, Setting] = {
 
 def check_name(name: str) -> Setting:
     if name not in SETTINGS:
-        from quizprep.bank.validate import suggest
-
-        raise BadValueError(f"unknown setting '{name}'{suggest(name, SETTINGS)}; settings: {', '.join(SETTINGS)}")
+        raise BadValueError(unknown("setting", name, SETTINGS, f"settings: {', '.join(SETTINGS)}"))
     return SETTINGS[name]
 
 
 def load(conn: sqlite3.Connection) -> dict[str, Any]:
     """Every setting, parsed, with defaults for those never set."""
-    stored = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+    stored = queries.settings_get(conn)
     values = {}
     for name, setting in SETTINGS.items():
         values[name] = setting.parse(stored[name]) if name in stored else setting.default
@@ -78,21 +79,32 @@ def load(conn: sqlite3.Connection) -> dict[str, Any]:
 
 def store(conn: sqlite3.Connection, name: str, text: str) -> Any:
     """Validate and save one setting; returns the parsed value."""
-    from quizprep.store import transaction
-
     setting = check_name(name)
     value = setting.parse(text)
-    with transaction(conn):
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (name, str(value)),
-        )
+    queries.settings_put(conn, name, str(value))
     return value
 
 
 def unset(conn: sqlite3.Connection, name: str) -> None:
-    from quizprep.store import transaction
-
     check_name(name)
-    with transaction(conn):
-        conn.execute("DELETE FROM settings WHERE key = ?", (name,))
+    queries.settings_delete(conn, name)
+
+
+def change(conn: sqlite3.Connection, key: str | None, value: str | None, remove: bool) -> dict[str, Any]:
+    """What `quizprep config [KEY [VALUE]] [--unset]` does; returns every setting afterwards."""
+    if key is not None:
+        check_name(key)
+        if remove:
+            unset(conn, key)
+        elif value is not None:
+            store(conn, key, value)
+    return load(conn)
+
+
+def rows(values: dict[str, Any], only: str | None = None) -> list[tuple[str, Any, Any, str]]:
+    """(name, value, default, help) per setting, for the settings view."""
+    return [
+        (name, values[name], setting.default, setting.help)
+        for name, setting in SETTINGS.items()
+        if only is None or name == only
+    ]

@@ -6,6 +6,7 @@ import platform
 from pathlib import Path
 
 from quizprep import __version__
+from quizprep.text import plural
 
 
 def gather(extra: list[Path]) -> list[tuple[str, str]]:
@@ -23,7 +24,7 @@ def gather(extra: list[Path]) -> list[tuple[str, str]]:
     for root, origin in bank_roots(extra):
         if root.exists():
             count = len(bank_files(root))
-            rows.append((f"bank ({origin})", f"{display_path(root)}  [{count} file{'s' if count != 1 else ''}]"))
+            rows.append((f"bank ({origin})", f"{display_path(root)}  [{plural(count, 'file')}]"))
         else:
             rows.append((f"bank ({origin})", f"{root}  [missing]"))
     return rows
@@ -36,8 +37,7 @@ def describe_database(path: Path) -> str:
 
     conn = store.connect(path)
     try:
-        answers = conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
-        items = conn.execute("SELECT count(*) FROM card_state").fetchone()[0]
+        answers, items = store.counts(conn)
     finally:
         conn.close()
-    return f"{path} ({answers} answers on {items} items, schema v{store.SCHEMA_VERSION})"
+    return f"{path} ({plural(answers, 'answer')} on {plural(items, 'item')}, schema v{store.SCHEMA_VERSION})"

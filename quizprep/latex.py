@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable, Iterator
 
 SYMBOLS = {
     # Greek
@@ -87,34 +87,92 @@ def math_to_unicode(latex: str) -> str:
     """One LaTeX math expression (without its `$` delimiters) as Unicode text."""
     try:
         text = _Parser(latex).parse()
-    except (RecursionError, IndexError):
+    except (_TooDeep, RecursionError, IndexError):
         text = latex.replace("\\", "")
     # NFC turns y + combining circumflex into the single character ŷ where one exists.
     return unicodedata.normalize("NFC", re.sub(r"[ \t]{2,}", " ", text)).strip()
 
 
-# Display math ($$..$$, \[..\]), inline math (\(..\), and $..$ that opens before a
-# non-space and closes after one, not followed by a digit, so "$5 and $10" stays text).
-MATH_SPANS = re.compile(
-    r"\$\$(?P<display>.+?)\$\$"
-    r"|\\\[(?P<display2>.+?)\\\]"
-    r"|\\\((?P<inline2>.+?)\\\)"
-    r"|(?<![\\$\w])\$(?=[^\s$])(?P<inline>[^$]*?[^\s\\$])\$(?![\d$])",
-    re.S,
-)
+MAX_DEPTH = 50  # nested groups and environments; deeper input is shown as plain text
+CLOSERS = {"$$": "$$", "\\[": "\\]", "\\(": "\\)"}
+OPENER = re.compile(r"\$|\\[\[(]")
+
+
+def math_spans(text: str) -> Iterator[tuple[int, int, str, bool]]:
+    """Every math span in `text` as (start, end, body, display), left to right, in linear time.
+
+    Display math is $$..$$ or \\[..\\], inline math \\(..\\) or $..$ that opens before a non-space
+    and closes after one, not followed by a digit (so "$5 and $10" stays text). A body is never
+    empty, and an opener without its closer is plain text. Each kind of closer is searched for
+    at most once per position it could be found at: once a closer is missing, every later
+    opener of that kind is known to be unclosed, so hostile text full of openers stays linear.
+    """
+    next_close: dict[str, int] = {}  # closer -> where it was last found (-1: nowhere after that point)
+    position = 0
+    while True:
+        found = OPENER.search(text, position)
+        if found is None:
+            return
+        start = found.start()
+        opener = "$$" if text.startswith("$$", start) else found.group()
+        span = _closed_span(text, start, opener, next_close) if opener != "$" else _inline_dollar(text, start)
+        if span is None:
+            position = start + 1
+            continue
+        yield span
+        position = span[1]
+
+
+def _closed_span(text: str, start: int, opener: str, next_close: dict[str, int]) -> tuple[int, int, str, bool] | None:
+    closer = CLOSERS[opener]
+    body_start = start + len(opener)
+    known = next_close.get(closer)
+    if known is None or (known != -1 and known < body_start + 1):
+        known = text.find(closer, body_start + 1)  # the body holds at least one character
+        next_close[closer] = known
+    if known == -1:
+        return None
+    return start, known + len(closer), text[body_start:known], opener != "\\("
+
+
+def _inline_dollar(text: str, start: int) -> tuple[int, int, str, bool] | None:
+    """$..$: not after a backslash, a dollar or a word character; the body runs to the next
+    dollar, starts and ends with a non-space; no digit or dollar right after the closer."""
+    before = text[start - 1] if start else ""
+    if before == "\\" or before == "$" or (before and (before.isalnum() or before == "_")):
+        return None
+    end = text.find("$", start + 1)
+    if end == -1 or end == start + 1:
+        return None
+    body = text[start + 1 : end]
+    if body[0].isspace() or body[-1].isspace() or body[-1] == "\\":
+        return None
+    after = text[end + 1 : end + 2]
+    if after == "$" or after.isdecimal():
+        return None
+    return start, end + 1, body, False
+
+
+def replace_math(text: str, replace: Callable[[str, bool], str]) -> str:
+    """`text` with each math span swapped for replace(body, display)."""
+    out: list[str] = []
+    position = 0
+    for start, end, body, display in math_spans(text):
+        out += [text[position:start], replace(body, display)]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
 
 
 def render_math_in_text(text: str, escape: Callable[[str], str] = lambda s: s, display_indent: str = "  ") -> str:
     """Replace every math span in `text` with Unicode; `escape` protects it from a markup language."""
 
-    def replace(match: re.Match) -> str:
-        display = match.group("display") or match.group("display2")
-        if display is not None:
-            return f"\n\n{display_indent}{escape(math_to_unicode(display))}\n\n"
-        inline = match.group("inline2") if match.group("inline2") is not None else match.group("inline")
-        return escape(math_to_unicode(inline))
+    def replace(body: str, display: bool) -> str:
+        if display:
+            return f"\n\n{display_indent}{escape(math_to_unicode(body))}\n\n"
+        return escape(math_to_unicode(body))
 
-    return MATH_SPANS.sub(replace, text).replace("\\$", "$")
+    return replace_math(text, replace).replace("\\$", "$")
 
 
 def script(text: str, table: dict[str, str], marker: str) -> str:
@@ -144,12 +202,18 @@ def _bracketed(text: str) -> bool:
     return True
 
 
+class _TooDeep(Exception):
+    """Groups nest deeper than MAX_DEPTH: the input is shown as plain text instead."""
+
+
 class _Parser:
-    """Recursive descent over LaTeX tokens, rendering as it goes."""
+    """Recursive descent over LaTeX tokens, rendering as it goes. Every way down passes through
+    `element`, which counts how deep it is, so recursion stays far from Python's limit."""
 
     def __init__(self, latex: str):
         self.tokens = [(m.group(1), m.group(2), m.group(3), m.group(4)) for m in TOKEN.finditer(latex)]
         self.pos = 0
+        self.depth = 0
 
     def parse(self) -> str:
         return self.until(None)
@@ -211,6 +275,15 @@ class _Parser:
         return None
 
     def element(self) -> str:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep
+        try:
+            return self._element()
+        finally:
+            self.depth -= 1
+
+    def _element(self) -> str:
         macro, symbol, space, char = self.next()
         if space is not None:
             return " "

@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from quizprep.clock import at_local, local_day
+
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
@@ -67,9 +69,7 @@ def interview_cutoff(policy: Policy) -> datetime | None:
     """Start of the day before the interview, in UTC: the latest moment a review is scheduled for."""
     if policy.interview_date is None:
         return None
-    eve = policy.interview_date - timedelta(days=1)
-    local = datetime.combine(eve, time(0, 0), tzinfo=policy.tz or timezone.utc)
-    return local.astimezone(timezone.utc)
+    return at_local(policy.interview_date - timedelta(days=1), time(0, 0), policy.tz)
 
 
 def cap_for_interview(card, now: datetime, policy: Policy):
@@ -85,21 +85,10 @@ def retrievability(card, now: datetime, policy: Policy) -> float:
     return float(fsrs_scheduler(policy.desired_retention).get_card_retrievability(card, now))
 
 
-def local_day(now: datetime, policy: Policy) -> date:
-    return now.astimezone(policy.tz or timezone.utc).date()
-
-
-def day_start(now: datetime, policy: Policy) -> datetime:
-    """Start of the user's current day, in UTC (daily limits count from here)."""
-    zone = policy.tz or timezone.utc
-    local = now.astimezone(zone)
-    return datetime.combine(local.date(), time(0, 0), tzinfo=zone).astimezone(timezone.utc)
-
-
 def days_left(now: datetime, policy: Policy) -> int | None:
     if policy.interview_date is None:
         return None
-    return (policy.interview_date - local_day(now, policy)).days
+    return (policy.interview_date - local_day(now, policy.tz)).days
 
 
 def new_quota(base_limit: int, unseen: int, now: datetime, policy: Policy) -> int:

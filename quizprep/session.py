@@ -10,15 +10,17 @@ the item just answered, s skips the current question.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import datetime, timedelta
 
 from quizprep import store
+from quizprep.clock import utc_now
 from quizprep.errors import QuizprepError
-from quizprep.questions import LEARN_AHEAD, LETTERS, Question, flashcard, grade_choice
+from quizprep.questions import LETTERS, Question, flashcard, grade_choice
 from quizprep.scheduler import AGAIN, GOOD, LEARNING, RELEARNING, REVIEW, Policy
-from quizprep.terminal import LineIO, shown
+from quizprep.ui.session import notice
+from quizprep.ui.terminal import LineIO, shown
 
 RATING_PROMPT = "How well did you know it?  [bold]1[/] Again  [bold]2[/] Hard  [bold]3[/] Good  [bold]4[/] Easy : "
 
@@ -37,10 +39,6 @@ class UndoRequest(Exception):
 
 class Skip(Exception):
     pass
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -141,12 +139,14 @@ class Session:
         clock: Callable[[], datetime] = utc_now,
         demo_seed: int = 0,
         requeue_learning: bool = False,
+        learn_ahead: timedelta = timedelta(0),
     ):
         self.io = io
         self.recorder = recorder
         self.clock = clock
         self.demo_seed = demo_seed
         self.requeue_learning = requeue_learning
+        self.learn_ahead = learn_ahead  # learning steps due this soon come back in the same session
         self.answers: list[Answered] = []
 
     # The loop
@@ -168,7 +168,7 @@ class Session:
                     index = self.undo_last(index)
                     continue
                 except Skip:
-                    self.io.show("[dim]Skipped.[/]")
+                    self.io.show(notice("Skipped."))
                 index += 1
             note = "all questions answered" if queue else "nothing to ask"
         except Quit as stop:
@@ -179,7 +179,7 @@ class Session:
         return self.summary(started, note)
 
     def ask(self, question: Question, index: int, total: int) -> Answered:
-        from quizprep.screens import question_view
+        from quizprep.ui.session import question_view
 
         extras = {
             "mcq": "Type the letter of your answer · s skip · q quit",
@@ -211,14 +211,22 @@ class Session:
         return Verdict(GOOD if correct else AGAIN, correct, correct, given=letter.upper())
 
     def ask_flashcard(self, question: Question) -> Verdict:
-        from quizprep.screens import pitfalls_view, reveal_view
+        from quizprep.ui.session import pitfalls_view, reveal_view
 
         self.prompt("Your answer: ", free_text=True)
         self.io.show(reveal_view(question, self.io.console.width))
         pitfalls = pitfalls_view(question)
         if pitfalls is not None:
             self.io.show(pitfalls)
-        rating = int(self.prompt(RATING_PROMPT, choices={"1", "2", "3", "4"}, describe="1, 2, 3 or 4", single=True, demo_item=question.item))
+        rating = int(
+            self.prompt(
+                RATING_PROMPT,
+                choices={"1", "2", "3", "4"},
+                describe="1, 2, 3 or 4",
+                single=True,
+                demo_item=question.item,
+            )
+        )
         return Verdict(rating, None, rating >= GOOD)
 
     def ask_numeric(self, question: Question) -> Verdict:
@@ -231,9 +239,11 @@ class Session:
             except AnswerFormatError as exc:
                 count = len(question.problem.answer)
                 wanted = "a number like 0.25, 1/4 or 25%" if count == 1 else f"{count} numbers separated by commas"
-                self.io.show(f"[yellow]{exc}.[/] Type {wanted}; q quits.")
+                self.io.show(notice(f"{exc}. Type {wanted}; q quits.", "yellow"))
                 continue
-            return Verdict(GOOD if result.correct else AGAIN, result.correct, result.correct, text.strip(), result.message)
+            return Verdict(
+                GOOD if result.correct else AGAIN, result.correct, result.correct, text.strip(), result.message
+            )
 
     # Prompts and commands
 
@@ -268,54 +278,68 @@ class Session:
                 if command in choices:
                     return command
                 typed = f"'{shown(value)}' is not an answer here. " if value else ""
-                self.io.show(f"[yellow]{typed}Type {describe}[/]; q quits, s skips, u undoes your last answer, d shows a demo.")
+                self.io.show(
+                    notice(
+                        f"{typed}Type {describe}; q quits, s skips, u undoes your last answer, d shows a demo.",
+                        "yellow",
+                    )
+                )
                 continue
             if free_text and (value or allow_empty):
                 return value
-            self.io.show("[yellow]Type an answer[/]; q quits, s skips.")
+            self.io.show(notice("Type an answer; q quits, s skips.", "yellow"))
 
     def show_demo(self, item) -> None:
         if item is None or not item.demo:
-            self.io.show("[dim]No demo to show yet: d runs the demo of the item you just answered.[/]")
+            self.io.show(notice("No demo to show yet: d runs the demo of the item you just answered."))
             return
         from quizprep.demos import run_demo
-        from quizprep.demos.view import demo_view
+        from quizprep.ui.demo import demo_view
 
         try:
             result = run_demo(item.demo, seed=self.demo_seed)
         except QuizprepError as exc:
-            self.io.show(f"[yellow]The demo '{item.demo}' could not run: {exc}[/]")
+            self.io.show(notice(f"The demo '{item.demo}' could not run: {exc}", "yellow"))
             return
         except Exception as exc:  # a bug in one demo must not end the session and lose its place
-            self.io.show(f"[red]The demo '{item.demo}' failed ({type(exc).__name__}: {exc}). Please report it.[/]")
+            self.io.show(
+                notice(f"The demo '{item.demo}' failed ({type(exc).__name__}: {exc}). Please report it.", "red")
+            )
             return
         self.io.show(demo_view(result.to_dict(), self.io.console.width))
 
     def show_feedback(self, answered: Answered) -> None:
-        from quizprep.screens import feedback_view, pitfalls_view
+        from quizprep.ui.session import feedback_view, pitfalls_view
 
         question = answered.question
         if question.kind == "flashcard":
-            self.io.show(self.due_note(answered.recorded))
+            self.io.show(self.saved_note(answered.recorded))
             return
         verdict = answered.verdict
-        self.io.show(feedback_view(question, bool(verdict.correct), "" if verdict.correct else verdict.given, verdict.message))
+        self.io.show(
+            feedback_view(question, bool(verdict.correct), "" if verdict.correct else verdict.given, verdict.message)
+        )
         pitfalls = pitfalls_view(question)
         if pitfalls is not None:
             self.io.show(pitfalls)
-        self.io.show(self.due_note(answered.recorded))
+        self.io.show(self.saved_note(answered.recorded))
 
-    def due_note(self, recorded: Recorded) -> str:
-        due = datetime.fromisoformat(recorded.card.due)
-        wait = due - self.clock()
-        return f"[dim]Saved. Next review {describe_wait(wait)}.[/]"
+    def saved_note(self, recorded: Recorded, lead: str = ""):
+        from quizprep.ui.session import saved_note
+
+        wait = datetime.fromisoformat(recorded.card.due) - self.clock()
+        return saved_note(wait.total_seconds(), lead)
 
     def after_answer(self, answered: Answered) -> None:
         """In a real terminal, a pause after each answer: Enter next, d demo, u undo, q quit."""
         if not self.io.interactive:
             return
         item = answered.question.item
-        keys = "[bold]Enter[/] next" + (" · [bold]d[/] demo" if item and item.demo else "") + " · [bold]u[/] undo · [bold]q[/] quit "
+        keys = (
+            "[bold]Enter[/] next"
+            + (" · [bold]d[/] demo" if item and item.demo else "")
+            + " · [bold]u[/] undo · [bold]q[/] quit "
+        )
         while True:
             pressed = self.io.key(keys)
             if pressed is None or pressed.lower() == "q":
@@ -330,20 +354,24 @@ class Session:
     def undo_last(self, index: int) -> int:
         """Take back the last answer and return the position to ask again from."""
         if not self.answers:
-            self.io.show("[yellow]Nothing to undo yet.[/]")
+            self.io.show(notice("Nothing to undo yet.", "yellow"))
             return index
         last = self.answers.pop()
         self.recorder.undo(last.recorded)
-        self.io.show(f"[cyan]Undone:[/] your answer to question {last.index + 1} was removed and its schedule restored.")
+        self.io.show(
+            notice(f"Undone: your answer to question {last.index + 1} was removed and its schedule restored.", "cyan")
+        )
         return last.index
 
     def due_again_soon(self, answered: Answered) -> bool:
         card = answered.recorded.card
-        return card.state in (LEARNING, RELEARNING) and card.due <= store.iso(self.clock() + LEARN_AHEAD)
+        return card.state in (LEARNING, RELEARNING) and card.due <= store.iso(self.clock() + self.learn_ahead)
 
     # The end
 
     def summary(self, started: datetime, note: str) -> Summary:
+        from quizprep.ui.session import due_line
+
         by_topic: dict[str, list[int]] = {}
         for answered in self.answers:
             counts = by_topic.setdefault(answered.question.topic, [0, 0])
@@ -351,29 +379,5 @@ class Session:
             counts[1] += int(answered.right)
         right = sum(1 for a in self.answers if a.right)
         seconds = (self.clock() - started).total_seconds()
-        return Summary(len(self.answers), right, by_topic, seconds, note, due_line(self.recorder.conn, self.clock()), list(self.answers))
-
-
-def describe_wait(wait: timedelta) -> str:
-    seconds = wait.total_seconds()
-    if seconds < 30:
-        return "now"
-    if seconds < 3600:
-        return f"in {max(1, round(seconds / 60))} min"
-    if seconds < 86400:
-        return f"in {round(seconds / 3600)} h"
-    days = round(seconds / 86400)
-    return f"in {days} day{'s' if days != 1 else ''}"
-
-
-def due_line(conn: sqlite3.Connection, now: datetime) -> str:
-    """'Due now: 3 · next 24 h: 12 · then next on 2026-11-25' for the summary."""
-    due_now = conn.execute("SELECT count(*) FROM card_state WHERE due <= ?", (store.iso(now),)).fetchone()[0]
-    day = conn.execute(
-        "SELECT count(*) FROM card_state WHERE due > ? AND due <= ?", (store.iso(now), store.iso(now + timedelta(days=1)))
-    ).fetchone()[0]
-    later = conn.execute("SELECT min(due) FROM card_state WHERE due > ?", (store.iso(now + timedelta(days=1)),)).fetchone()[0]
-    text = f"Due now: {due_now} · in the next 24 h: {day}"
-    if later:
-        text += f" · after that, next on {later[:10]}"
-    return text
+        due = due_line(*store.due_counts(self.recorder.conn, self.clock()))
+        return Summary(len(self.answers), right, by_topic, seconds, note, due, list(self.answers))

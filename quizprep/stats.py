@@ -1,21 +1,24 @@
 """Progress figures from the state database: what `quizprep stats` shows and `--json` carries.
 
-    progress(conn, bank, now, policy) -> dict with
-      total_reviews, cards_seen, due_now, items
-      topics      per topic, weakest first: items, seen, due, reviews, accuracy, lapses, mean recall now
-      heatmap     answers per day for the last 12 weeks, and the current streak
-      forecast    cards falling due on each of the next 14 days
-      readiness   expected recall on the interview date, per topic, and a plan (None without a date)
+progress(conn, bank, now, policy) -> dict with
+  total_reviews, cards_seen, due_now, items
+  topics      per topic, weakest first: items, seen, due, reviews, accuracy, lapses, mean recall now
+  heatmap     answers per day for the last 12 weeks, and the current streak
+  forecast    cards falling due on each of the next 14 days
+  readiness   expected recall on the interview date, per topic, and a plan (None without a date)
+
+gather(ctx) does the same for a command's Context.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from quizprep import store
 from quizprep.bank import Bank
+from quizprep.clock import INTERVIEW_TIME, at_local, local_day
 from quizprep.scheduler import Policy
 
 HEATMAP_WEEKS = 12
@@ -26,12 +29,22 @@ def local_date(stamp: str, zone) -> date:
     return datetime.fromisoformat(stamp).astimezone(zone).date()
 
 
+def gather(ctx) -> dict:
+    """The figures of `quizprep stats` for the context's bank, clock and interview date."""
+    from quizprep import config
+
+    bank = ctx.bank()
+    with ctx.state() as conn:
+        return progress(conn, bank, ctx.now, ctx.policy(config.load(conn)))
+
+
 def progress(conn: sqlite3.Connection, bank: Bank, now: datetime, policy: Policy) -> dict:
-    from quizprep.drills import CARD_PREFIX, CATALOG as DRILLS
+    from quizprep.drills import CARD_PREFIX
+    from quizprep.drills import CATALOG as DRILLS
     from quizprep.scheduler import card_from_json, fsrs_scheduler
 
     zone = policy.tz or timezone.utc
-    today = now.astimezone(zone).date()
+    today = local_day(now, zone)
     topic_of = {item.id: item.topic for item in bank.items}
     topic_of.update({f"{CARD_PREFIX}{name}": topic for name, (_, topic) in DRILLS.items()})
     cards = {key: row for key, row in store.all_cards(conn).items() if key in topic_of}
@@ -47,7 +60,7 @@ def progress(conn: sqlite3.Connection, bank: Bank, now: datetime, policy: Policy
         entry["lapses"] += row.lapses
         entry["due"] += row.due <= moment
         entry["recall_sum"] += recall_now[key]
-    log = conn.execute("SELECT item_id, reviewed_at, correct FROM review_log").fetchall()
+    log = store.log_entries(conn)
     per_day: Counter = Counter()
     total_reviews = 0
     for item_id, reviewed_at, correct in log:
@@ -66,7 +79,9 @@ def progress(conn: sqlite3.Connection, bank: Bank, now: datetime, policy: Policy
         entry["mean_recall"] = round(recall_sum / entry["seen"], 4) if entry["seen"] else None
         entry["known"] = round(recall_sum / entry["items"], 4) if entry["items"] else None  # unseen count as 0
         entry["accuracy"] = round(entry["correct"] / entry["graded"], 4) if entry["graded"] else None
-    ordered = dict(sorted(topics.items(), key=lambda kv: (kv[1]["known"] if kv[1]["known"] is not None else 1.0, kv[0])))
+    ordered = dict(
+        sorted(topics.items(), key=lambda kv: (kv[1]["known"] if kv[1]["known"] is not None else 1.0, kv[0]))
+    )
 
     return {
         "total_reviews": total_reviews,
@@ -81,13 +96,25 @@ def progress(conn: sqlite3.Connection, bank: Bank, now: datetime, policy: Policy
 
 
 def _empty_topic(items: int) -> dict:
-    return {"items": items, "seen": 0, "due": 0, "reviews": 0, "graded": 0, "correct": 0, "lapses": 0, "recall_sum": 0.0}
+    return {
+        "items": items,
+        "seen": 0,
+        "due": 0,
+        "reviews": 0,
+        "graded": 0,
+        "correct": 0,
+        "lapses": 0,
+        "recall_sum": 0.0,
+    }
 
 
 def heatmap(per_day: Counter, today: date) -> dict:
     """Answers per day over the last 12 weeks, ending today, and the streak of days with answers."""
     start = today - timedelta(days=HEATMAP_WEEKS * 7 - 1)
-    days = [{"date": (start + timedelta(days=n)).isoformat(), "answers": per_day.get(start + timedelta(days=n), 0)} for n in range(HEATMAP_WEEKS * 7)]
+    days = [
+        {"date": (start + timedelta(days=n)).isoformat(), "answers": per_day.get(start + timedelta(days=n), 0)}
+        for n in range(HEATMAP_WEEKS * 7)
+    ]
     streak = 0
     day = today if per_day.get(today) else today - timedelta(days=1)
     while per_day.get(day):
@@ -110,7 +137,7 @@ def readiness(bank: Bank, parsed: dict, fsrs, policy: Policy) -> dict:
     """Expected recall of the bank on the interview day if you stopped reviewing now (unseen items count 0),
     per topic, and the topics where study would raise it most."""
     zone = policy.tz or timezone.utc
-    moment = datetime.combine(policy.interview_date, time(9, 0), tzinfo=zone).astimezone(timezone.utc)
+    moment = at_local(policy.interview_date, INTERVIEW_TIME, zone)
     per_topic: dict[str, dict] = {}
     for topic, items in bank.topics().items():
         recalls = [float(fsrs.get_card_retrievability(parsed[i.id], moment)) if i.id in parsed else 0.0 for i in items]
@@ -130,7 +157,9 @@ def readiness(bank: Bank, parsed: dict, fsrs, policy: Policy) -> dict:
         if entry["gain"] < 0.5:
             continue
         action = "quizprep review --topic " + topic if entry["unseen"] else "quizprep quiz --weak --topic " + topic
-        plan.append({"topic": topic, "gain": entry["gain"], "unseen": entry["unseen"], "weak": entry["weak"], "command": action})
+        plan.append(
+            {"topic": topic, "gain": entry["gain"], "unseen": entry["unseen"], "weak": entry["weak"], "command": action}
+        )
     return {
         "date": policy.interview_date.isoformat(),
         "expected_recall": round(expected / total_items, 4) if total_items else None,

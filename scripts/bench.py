@@ -42,7 +42,9 @@ def environment(home: Path, **extra: str) -> dict:
 
 def wall(command: list[str], env: dict) -> float:
     start = time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, check=False
+    )
     return time.perf_counter() - start
 
 
@@ -87,7 +89,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--work", type=Path, help="folder for the synthetic bank and database (default: a temporary one)")
+    parser.add_argument(
+        "--work", type=Path, help="folder for the synthetic bank and database (default: a temporary one)"
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="quizprep-bench-"))
     home = work / "home"
@@ -97,7 +101,7 @@ def main() -> int:
     wall(CLI + ["--version"], env)  # write bytecode caches and the bank cache before timing
     wall(CLI + ["list"], env)
 
-    print("quizprep benchmark (wall times are medians of %d alternating runs)" % args.runs)
+    print(f"quizprep benchmark (wall times are medians of {args.runs} alternating runs)")
     print("\n(a) start-up")
     medians = alternate(
         {
@@ -114,14 +118,30 @@ def main() -> int:
 
     print(f"\n(b) a {args.items:,}-item bank")
     if not bank.exists():
-        subprocess.run([PYTHON, str(REPO / "scripts" / "make_bank.py"), str(bank), "--items", str(args.items)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PYTHON, str(REPO / "scripts" / "make_bank.py"), str(bank), "--items", str(args.items)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     big_env = environment(big_home)
     db = big_home / "quizprep.db"
     if not (big_home / "history-made").exists():  # the history goes in before anything opens the database
         db.unlink(missing_ok=True)
         subprocess.run(
-            [PYTHON, str(REPO / "scripts" / "make_history.py"), str(db), "--bank", str(bank), "--rows", str(args.rows), "--items", str(args.items)],
-            env=big_env, check=True, stdout=subprocess.DEVNULL,
+            [
+                PYTHON,
+                str(REPO / "scripts" / "make_history.py"),
+                str(db),
+                "--bank",
+                str(bank),
+                "--rows",
+                str(args.rows),
+                "--items",
+                str(args.items),
+            ],
+            env=big_env,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         (big_home / "history-made").write_text("yes")
     load = (
@@ -129,9 +149,15 @@ def main() -> int:
         "t = time.perf_counter(); b = load_bank([Path(sys.argv[1])]); print(time.perf_counter() - t)"
     )
     shutil.rmtree(big_home / "cache", ignore_errors=True)
-    cold = float(subprocess.run([PYTHON, "-c", load, str(bank)], env=big_env, capture_output=True, text=True, check=True).stdout)
+    cold = float(
+        subprocess.run([PYTHON, "-c", load, str(bank)], env=big_env, capture_output=True, text=True, check=True).stdout
+    )
     cached = statistics.median(
-        float(subprocess.run([PYTHON, "-c", load, str(bank)], env=big_env, capture_output=True, text=True, check=True).stdout)
+        float(
+            subprocess.run(
+                [PYTHON, "-c", load, str(bank)], env=big_env, capture_output=True, text=True, check=True
+            ).stdout
+        )
         for _ in range(args.runs)
     )
     print(row("load, cold (parse, check, write the cache)", cold, None, "target <= 2000 ms"))
@@ -154,8 +180,9 @@ def main() -> int:
         "from quizprep import store, config\n"
         "from quizprep.bank import load_bank\n"
         "from quizprep.paths import db_path\n"
-        "from quizprep.questions import review_plan\n"
-        "from quizprep.scheduler import Policy, day_start, new_quota\n"
+        "from quizprep.clock import day_start\n"
+        "from quizprep.modes.review import review_plan\n"
+        "from quizprep.scheduler import Policy, new_quota\n"
         "bank = load_bank([Path(sys.argv[1])])\n"
         "times = []\n"
         "for _ in range(int(sys.argv[2])):\n"
@@ -164,7 +191,7 @@ def main() -> int:
         "    conn = store.connect(db_path())\n"
         "    settings = config.load(conn)\n"
         "    cards = store.all_cards(conn)\n"
-        "    answers, new = store.answered_since(conn, store.iso(day_start(now, Policy())))\n"
+        "    answers, new = store.answered_since(conn, store.iso(day_start(now, None)))\n"
         "    plan = review_plan(bank.items, cards, now, new_quota(20, 0, now, Policy()) - new, 200 - answers, 1)\n"
         "    first = plan.questions[0].key if plan.questions else None\n"
         "    conn.close()\n"
@@ -172,24 +199,43 @@ def main() -> int:
         "times.sort()\n"
         "print(times[len(times) // 2], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
-    out = subprocess.run([PYTHON, "-c", pick, str(bank), str(args.runs)], env=big_env, capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [PYTHON, "-c", pick, str(bank), str(args.runs)], env=big_env, capture_output=True, text=True, check=True
+    ).stdout.split()
     print(row("next due item (open db, states, today's counts, queue)", float(out[0]), None, "target <= 50 ms"))
     plan = subprocess.run(
-        [PYTHON, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
-         "print(' | '.join(r[3] for r in c.execute('EXPLAIN QUERY PLAN SELECT count(*) FROM card_state WHERE due <= ?', ('2026',))));"
-         "print(' | '.join(r[3] for r in c.execute('EXPLAIN QUERY PLAN SELECT count(*) FROM review_log WHERE reviewed_at >= ?', ('2026',))))",
-         str(db)],
-        capture_output=True, text=True, check=True,
+        [
+            PYTHON,
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+            "print(' | '.join(r[3] for r in c.execute("
+            "'EXPLAIN QUERY PLAN SELECT count(*) FROM card_state WHERE due <= ?', ('2026',))));"
+            "print(' | '.join(r[3] for r in c.execute("
+            "'EXPLAIN QUERY PLAN SELECT count(*) FROM review_log WHERE reviewed_at >= ?', ('2026',))))",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     print(f"  query plan, due items:         {plan[0]}")
     print(f"  query plan, today's answers:   {plan[1]}")
 
     print("\n(d) peak memory")
     rss_kib = int(out[1])
-    print(f"  {'max RSS: the big bank loaded plus the next-due query on the big history':<52} {rss_kib / 1024:8.1f} MB               target <= 150 MB")
+    print(
+        f"  {'max RSS: the big bank loaded plus the next-due query on the big history':<52} "
+        f"{rss_kib / 1024:8.1f} MB               target <= 150 MB"
+    )
 
     print("\n(e) modules imported by `quizprep quiz` before its first question, largest first (cumulative)")
-    trace = subprocess.run(CLI[:1] + ["-X", "importtime"] + CLI[1:] + ["quiz", "--seed", "1"], env=env, input="q\n", capture_output=True, text=True).stderr
+    trace = subprocess.run(
+        CLI[:1] + ["-X", "importtime"] + CLI[1:] + ["quiz", "--seed", "1"],
+        env=env,
+        input="q\n",
+        capture_output=True,
+        text=True,
+    ).stderr
     entries = []
     for line in trace.splitlines():
         if line.startswith("import time:") and "|" in line:
@@ -199,7 +245,10 @@ def main() -> int:
     for micros, name in sorted(entries, reverse=True)[:15]:
         print(f"  {micros / 1000:8.1f} ms  {name}")
     heavy = [name for _, name in entries if name.split(".")[0] in ("numpy", "fsrs", "genanki", "prompt_toolkit")]
-    print(f"  heavy modules at start-up: {', '.join(heavy) if heavy else 'none (numpy, fsrs, genanki, prompt_toolkit load when used)'}")
+    print(
+        "  heavy modules at start-up: "
+        + (", ".join(heavy) if heavy else "none (numpy, fsrs, genanki, prompt_toolkit load when used)")
+    )
     if not args.work:
         print(f"\n(work files in {work}; delete when done)")
     return 0

@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     from quizprep.demos import CATALOG, run_demo
-    from quizprep.drills import CATALOG as DRILLS, generate
+    from quizprep.drills import CATALOG as DRILLS
+    from quizprep.drills import generate
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)

@@ -45,7 +45,9 @@ def main() -> int:
         if not chunk:
             break
         path = args.out / f"synthetic-{number:02d}.yaml"
-        path.write_text(yaml.dump(chunk, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+        path.write_text(
+            yaml.dump(chunk, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+        )
         written += len(chunk)
     # Follow-ups can point at copies beyond the last item written: keep only those that exist.
     ids = set()
@@ -55,7 +57,9 @@ def main() -> int:
         items = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         for item in items:
             item["follow_ups"] = [f for f in item["follow_ups"] if f in ids]
-        path.write_text(yaml.dump(items, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+        path.write_text(
+            yaml.dump(items, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+        )
     print(f"wrote {written} items in {len(list(args.out.glob('synthetic-*.yaml')))} files to {args.out}")
     return 0
 

@@ -42,7 +42,8 @@ def main() -> int:
             moment = start + timedelta(seconds=rng.uniform(0, (now - start).total_seconds()))
             card = review(new_card(item_id, moment), rng.choice((3, 3, 3, 4, 2)), moment, policy)
             conn.execute(
-                "INSERT OR REPLACE INTO card_state (item_id, card_json, due, state, reps, lapses, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO card_state (item_id, card_json, due, state, reps, lapses, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (item_id, card.to_json(), store.iso(card.due), int(card.state), 1, rng.randrange(3), store.iso(moment)),
             )
     span = (now - start).total_seconds()
@@ -51,11 +52,27 @@ def main() -> int:
         for n in range(args.rows):
             moment = start + timedelta(seconds=span * n / args.rows)
             correct = rng.random() < 0.8
-            batch.append((ids[rng.randrange(len(ids))], store.iso(moment), 3 if correct else 1, int(correct), rng.randrange(500, 30_000), "quiz"))
+            batch.append(
+                (
+                    ids[rng.randrange(len(ids))],
+                    store.iso(moment),
+                    3 if correct else 1,
+                    int(correct),
+                    rng.randrange(500, 30_000),
+                    "quiz",
+                )
+            )
             if len(batch) == 50_000:
-                conn.executemany("INSERT INTO review_log (item_id, reviewed_at, rating, correct, answer_ms, mode) VALUES (?, ?, ?, ?, ?, ?)", batch)
+                conn.executemany(
+                    "INSERT INTO review_log (item_id, reviewed_at, rating, correct, answer_ms, mode) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    batch,
+                )
                 batch.clear()
-        conn.executemany("INSERT INTO review_log (item_id, reviewed_at, rating, correct, answer_ms, mode) VALUES (?, ?, ?, ?, ?, ?)", batch)
+        conn.executemany(
+            "INSERT INTO review_log (item_id, reviewed_at, rating, correct, answer_ms, mode) VALUES (?, ?, ?, ?, ?, ?)",
+            batch,
+        )
     conn.execute("ANALYZE")
     conn.close()
     print(f"wrote {len(ids)} item states and {args.rows} review-log rows to {args.db}")

@@ -60,7 +60,9 @@ def coverage(seeds: Path, items) -> tuple[dict[str, dict[int, tuple[str, list[st
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=REPO.parent / "shared" / "seeds", help="folder of seed articles")
-    parser.add_argument("--bank", type=Path, action="append", default=[], help="extra bank to load beside the bundled one")
+    parser.add_argument(
+        "--bank", type=Path, action="append", default=[], help="extra bank to load beside the bundled one"
+    )
     parser.add_argument("--quiet", action="store_true", help="print only unanswered questions and the summary")
     args = parser.parse_args()
     if not args.seeds.is_dir():
@@ -89,7 +91,10 @@ def main() -> int:
             print(f"  {prefix}:{number:<3} {text[:70]}\n        -> {answer}")
     for line in dangling:
         print(f"  {line}")
-    print(f"\n{total - unanswered} of {total} seed questions answered; {unanswered} unanswered; {len(dangling)} bad citations")
+    print(
+        f"\n{total - unanswered} of {total} seed questions answered; {unanswered} unanswered; "
+        f"{len(dangling)} bad citations"
+    )
     return 1 if unanswered or dangling or total == 0 else 0
 
 

@@ -10,10 +10,6 @@ from typer.testing import CliRunner
 
 from quizprep.cli import app
 
-REPO = Path(__file__).resolve().parent.parent
-BANK_DIR = REPO / "question_bank"
-SEEDS_DIR = REPO.parent / "shared" / "seeds"
-
 
 @pytest.fixture(autouse=True)
 def quizprep_home(tmp_path, monkeypatch) -> Path:
@@ -32,24 +28,11 @@ def run():
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):
-        return runner.invoke(app, list(args), input=input, catch_exceptions=False, env={"COLUMNS": "100", "NO_COLOR": "1"})
+        return runner.invoke(
+            app, list(args), input=input, catch_exceptions=False, env={"COLUMNS": "100", "NO_COLOR": "1"}
+        )
 
     return invoke
-
-
-def item_yaml(item_id: str, **fields) -> str:
-    """A complete, valid item as YAML text; keyword arguments override or add fields."""
-    base = {
-        "topic": "testing",
-        "difficulty": 1,
-        "question": f"What is {item_id}?",
-        "answer": f"It is {item_id}. That is all.",
-    }
-    base.update(fields)
-    lines = [f"- id: {item_id}"]
-    for key, value in base.items():
-        lines.append(f"  {key}: {value}")
-    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture

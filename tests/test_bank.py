@@ -12,7 +12,7 @@ from quizprep.bank.loader import _yaml_loader, read_file
 from quizprep.bank.schema import FIELDS
 from quizprep.errors import BankError, QuizprepError
 
-from .conftest import item_yaml
+from tests.helpers.bank import item_yaml
 
 
 def problems_of(path: Path) -> list[str]:

@@ -11,9 +11,8 @@ from collections import Counter
 import pytest
 
 from quizprep.bank import load_bank
-from quizprep.demos.catalog import DEMOS
-
-from .conftest import BANK_DIR, REPO, SEEDS_DIR
+from quizprep.demos import CATALOG as DEMOS
+from tests.helpers.bank import BANK_DIR, REPO, SEEDS_DIR
 
 BANK = load_bank(use_cache=False)  # at collection time, before the per-test QUIZPREP_HOME: write no cache
 
@@ -26,10 +25,18 @@ def sentences(text: str) -> int:
     return len(re.findall(r"[.!?](?:\s|$)", prose.strip()))
 
 
+# The topics built from the seed articles: their items say which seed question they answer.
+ARTICLE_TOPICS = {
+    "activations", "attention-transformers", "backprop-and-gradients", "cnn", "efficiency-and-data", "evaluation",
+    "foundations", "generative-unsupervised", "losses", "math-for-dl", "optimization", "regularization",
+    "sequence-models", "tools-frameworks", "training-practice",
+}
+
+
 def test_bank_size_and_shape():
     assert len(BANK.items) >= 150
     files = list(BANK_DIR.glob("*.yaml"))
-    assert 10 <= len(files) <= 16
+    assert 10 <= len(files) <= 30
     assert {path.stem for path in files} == set(BANK.topics())
     levels = Counter(item.difficulty for item in BANK.items)
     for level in (1, 2, 3):
@@ -47,7 +54,8 @@ def test_item_is_complete(item):
     assert 3 <= len(item.key_points) <= 5
     assert item.pitfalls
     assert item.tags
-    assert item.sources
+    cites = item.topic in ARTICLE_TOPICS
+    assert bool(item.sources) == cites, "article topics cite their seed questions; others cite none"
     assert item.demo in DEMOS
     assert item.choices is not None and len(item.choices.wrong) >= 3
     lengths = [len(option) for option in item.choices.wrong]

@@ -8,10 +8,24 @@ import pytest
 
 from quizprep import __version__
 from quizprep.bank import load_bank
+from tests.helpers.bank import BANK_DIR, item_yaml
 
-from .conftest import BANK_DIR, item_yaml
-
-COMMANDS = ["quiz", "review", "interview", "drill", "demo", "stats", "config", "topics", "list", "show", "export", "validate", "orphans", "info"]
+COMMANDS = [
+    "quiz",
+    "review",
+    "interview",
+    "drill",
+    "demo",
+    "stats",
+    "config",
+    "topics",
+    "list",
+    "show",
+    "export",
+    "validate",
+    "orphans",
+    "info",
+]
 
 
 def test_version(run):
@@ -63,7 +77,8 @@ def test_validate_lists_every_problem_one_per_line(run, write_bank):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines == [
-        f"{path}:3: one: difficulty must be one of 1 (fundamentals), 2 (practitioner), 3 (advanced), not the text 'banana'",
+        f"{path}:3: one: difficulty must be one of 1 (fundamentals), 2 (practitioner), 3 (advanced), "
+        "not the text 'banana'",
         f"{path}:11: two: unknown field 'pitfall' (did you mean 'pitfalls'?); allowed fields: "
         "id, topic, difficulty, tags, question, answer, key_points, pitfalls, follow_ups, choices, demo, sources",
         f"{path}:17: three: follow_up 'nowhere' is not the id of any item",
@@ -157,14 +172,24 @@ def test_export_json_to_stdout_is_valid_bank_input(run, tmp_path):
     bank = load_bank()
     assert [d["id"] for d in data] == [i.id for i in bank.items]
     assert list(data[0]) == [
-        "id", "topic", "difficulty", "tags", "question", "answer",
-        "key_points", "pitfalls", "follow_ups", "choices", "demo", "sources",
+        "id",
+        "topic",
+        "difficulty",
+        "tags",
+        "question",
+        "answer",
+        "key_points",
+        "pitfalls",
+        "follow_ups",
+        "choices",
+        "demo",
+        "sources",
     ]
     exported = tmp_path / "exported.json"
     exported.write_text(result.stdout, encoding="utf-8")
     check = run("validate", str(exported))
     assert check.exit_code == 0, check.output
-    assert f"{len(data)} items in 1 files" in check.stdout
+    assert f"{len(data)} items in 1 file:" in check.stdout
 
 
 def test_export_to_file_with_filter(run, tmp_path):

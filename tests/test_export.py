@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 
 from quizprep.bank import load_bank
 
-from .conftest import item_yaml
+from tests.helpers.bank import item_yaml
 
 
 def headings(markdown: str, level: int) -> list[str]:
@@ -109,7 +109,7 @@ def test_filters_ids_and_unknown_ids(run):
 def test_due_and_weak_exports_follow_your_history(run, quizprep_home):
     from datetime import datetime, timedelta, timezone
 
-    from quizprep.practice import open_state
+    from quizprep.store import open_state
     from quizprep.scheduler import Policy
     from quizprep.session import Recorder
 

@@ -6,15 +6,17 @@ from datetime import date, datetime, timedelta, timezone
 
 from fsrs import Card, Rating, Scheduler
 
-from quizprep import scheduler
+from quizprep import scheduler, store
 from quizprep.scheduler import Policy
 from quizprep.session import Recorder
-from quizprep import store
 
 START = datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
 
 
-def run_ratings(ratings, policy=Policy(), gap=None):
+DEFAULT_POLICY = Policy()
+
+
+def run_ratings(ratings, policy=DEFAULT_POLICY, gap=None):
     """Review a new card with each rating, each time at its due date (or after `gap`); return the due dates."""
     card = scheduler.new_card("item", START)
     now = START

@@ -16,7 +16,11 @@ HEAVY = ("numpy", "fsrs", "genanki", "prompt_toolkit", "markdown_it")
 def imported_modules(args: list[str], home, stdin: str = "") -> set[str]:
     env = {**os.environ, "QUIZPREP_HOME": str(home), "NO_COLOR": "1"}
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "quizprep", *args], input=stdin, env=env, capture_output=True, text=True
+        [sys.executable, "-X", "importtime", "-m", "quizprep", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     names = set()
     for line in result.stderr.splitlines():
@@ -59,7 +63,11 @@ def test_hot_queries_use_an_index(tmp_path, sql, index):
 def test_todays_new_items_query_walks_only_todays_rows(tmp_path):
     conn = store.connect(tmp_path / "q.db")
     rows = [(f"item-{n % 50}", f"2025-{1 + n % 12:02d}-01T00:00:00", 3, "quiz") for n in range(2000)]
-    conn.executemany("INSERT INTO card_state (item_id, card_json, due, state, updated_at) VALUES (?, '{}', '2026', 2, '2025') ON CONFLICT DO NOTHING", [(r[0],) for r in rows])
+    conn.executemany(
+        "INSERT INTO card_state (item_id, card_json, due, state, updated_at) "
+        "VALUES (?, '{}', '2026', 2, '2025') ON CONFLICT DO NOTHING",
+        [(r[0],) for r in rows],
+    )
     conn.executemany("INSERT INTO review_log (item_id, reviewed_at, rating, mode) VALUES (?, ?, ?, ?)", rows)
     conn.execute("ANALYZE")
     sql = """

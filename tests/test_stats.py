@@ -9,9 +9,11 @@ from fsrs import Card, Rating, Scheduler
 
 from quizprep import store
 from quizprep.bank import load_bank
+from quizprep.questions import LETTERS
 from quizprep.scheduler import Policy
 from quizprep.session import Recorder
 from quizprep.stats import progress
+from tests.helpers.quiz import planned
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
 
@@ -76,7 +78,9 @@ def test_readiness_projects_fsrs_recall_to_the_interview(tmp_path):
     interview = date(2026, 12, 5)
     figures = progress(conn, bank, NOW, Policy(interview_date=interview))
     ready = figures["readiness"]
-    card, _ = Scheduler(enable_fuzzing=False).review_card(Card(card_id=1, due=NOW), Rating.Good, review_datetime=NOW - timedelta(days=1))
+    card, _ = Scheduler(enable_fuzzing=False).review_card(
+        Card(card_id=1, due=NOW), Rating.Good, review_datetime=NOW - timedelta(days=1)
+    )
     at = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
     recall = Scheduler(enable_fuzzing=False).get_card_retrievability(card, at)
     topic_items = len(bank.topics()[item.topic])
@@ -97,3 +101,19 @@ def test_stats_command_json_and_text(run):
     assert text.exit_code == 0 and "By topic, weakest first" in text.stdout and "Due in the next 14 days" in text.stdout
     bad = run("stats", "--interview-date", "soon")
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_stats_json_counts_scripted_answers(run, quizprep_home):
+    questions = planned("mcq", 3, seed=12)
+    answers = "".join(f"{LETTERS[q.correct]}\n" for q in questions)
+    run("quiz", "--type", "mcq", "-n", "3", "--seed", "12", input=answers)
+    run("quiz", "--type", "flashcard", "-n", "1", "--seed", "13", input="\n1\n")
+    result = run("stats", "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["total_reviews"] == 4
+    assert figures["cards_seen"] == len({q.key for q in questions} | {planned("flashcard", 1, 13)[0].key})
+    assert figures["due_now"] == 0  # Good cards wait ten minutes, Again ones one minute
+    assert sum(t["reviews"] for t in figures["topics"].values()) == 4
+    topic = questions[0].topic
+    assert figures["topics"][topic]["seen"] >= 1

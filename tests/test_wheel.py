@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BANK_DIR, REPO
+from tests.helpers.bank import BANK_DIR, REPO
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,18 @@ def installed(tmp_path_factory) -> Path:
     """Build the wheel (no network: hatchling comes from the test extra) and install it into a folder."""
     work = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(work / "dist"), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(work / "dist"),
+            str(REPO),
+        ],
         capture_output=True,
         text=True,
     )
@@ -54,14 +65,21 @@ def test_installed_package_finds_its_bank_outside_the_repository(installed, tmp_
     assert str(installed / "quizprep" / "question_bank") in where.stdout
     result = run_installed(installed, outside, "validate")
     assert result.returncode == 0, result.stderr
-    count = sum(p.read_text(encoding="utf-8").count("\n- id:") + p.read_text(encoding="utf-8").startswith("- id:") for p in BANK_DIR.glob("*.yaml"))
+    count = sum(
+        p.read_text(encoding="utf-8").count("\n- id:") + p.read_text(encoding="utf-8").startswith("- id:")
+        for p in BANK_DIR.glob("*.yaml")
+    )
     assert f"{count} items" in result.stdout
 
 
 def test_installed_package_is_the_one_imported(installed, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(installed)}
     probe = subprocess.run(
-        [sys.executable, "-c", "import quizprep; print(quizprep.__file__)"], cwd=tmp_path, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import quizprep; print(quizprep.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert probe.stdout.strip().startswith(str(installed))
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from quizprep.bank.schema import DIFFICULTY_NAMES, FIELDS, Choices, Item
 from quizprep.errors import BankError, Problem, QuizprepError
 
-__all__ = ["Bank", "Item", "Choices", "FIELDS", "DIFFICULTY_NAMES", "load_bank", "validate_paths", "bank_roots"]
+__all__ = ["Bank", "Item", "Choices", "FIELDS", "DIFFICULTY_NAMES", "load_bank", "validate_paths", "check", "bank_roots"]
 
 
 @dataclass
@@ -24,7 +25,8 @@ class Bank:
     """Loaded items in file order, with lookups."""
 
     items: list[Item]
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # as shown to the user
+    sources: list[Path] = field(default_factory=list)  # absolute paths of the same files
 
     def __post_init__(self) -> None:
         self.by_id = {item.id: item for item in self.items}
@@ -55,37 +57,54 @@ def bank_roots(extra: list[Path] | None = None) -> list[tuple[Path, str]]:
 
 def load_bank(extra: list[Path] | None = None, *, use_cache: bool = True) -> Bank:
     """Load every bank that applies; raise BankError listing every problem if any."""
-    files = _collect_files(bank_roots(extra))
-    return _load(files, use_cache=use_cache, known_ids=frozenset())
+    skipped: list[Problem] = []
+    files = _collect_files(bank_roots(extra), skipped)
+    return _load(files, use_cache=use_cache, known_ids=frozenset(), skipped=skipped)
 
 
 def validate_paths(paths: list[Path], *, use_cache: bool = True) -> tuple[Bank | None, list[Problem]]:
     """Check only `paths`; follow_ups may also point at items of the bundled bank."""
     from quizprep.paths import bundled_bank_dir
 
-    files = _collect_files([(path, "the command line") for path in paths])
+    skipped: list[Problem] = []
+    files = _collect_files([(path, "the command line") for path in paths], skipped)
     bundled = set(_collect_files([(bundled_bank_dir(), "the bundled bank")])) - set(files)
     known = frozenset(ref[0] for result in _read_all(sorted(bundled), use_cache) if not isinstance(result, OSError) for ref in result.refs)
     try:
-        bank = _load(files, use_cache=use_cache, known_ids=known)
+        bank = _load(files, use_cache=use_cache, known_ids=known, skipped=skipped)
     except BankError as exc:
         return None, exc.problems
     return bank, []
 
 
-def _collect_files(roots: list[tuple[Path, str]]) -> list[Path]:
-    from quizprep.bank.loader import BANK_SUFFIXES, bank_files
+def check(paths: list[Path], extra: list[Path]) -> tuple[Bank | None, list[Problem]]:
+    """What `quizprep validate` checks: the given paths (plus --bank), or everything that would load."""
+    if paths:
+        return validate_paths(paths + extra)
+    try:
+        return load_bank(extra), []
+    except BankError as exc:
+        return None, exc.problems
 
-    seen: set[Path] = set()
+
+def _collect_files(roots: list[tuple[Path, str]], skipped: list[Problem] | None = None) -> list[Path]:
+    """The bank files under `roots`, each once; entries left out of a folder (a FIFO, a link
+    leading out of it) are added to `skipped` as problems."""
+    from quizprep.bank.loader import BANK_SUFFIXES, scan_bank_files
+    from quizprep.files import shown
+
+    seen: set[str] = set()
     files: list[Path] = []
     for root, origin in roots:
-        if not root.exists():
-            raise QuizprepError(f"no such file or folder: {root} (from {origin})")
-        found = bank_files(root)
-        if not found and root.is_dir():
-            raise QuizprepError(f"no bank files ({', '.join(BANK_SUFFIXES)}) in {root} (from {origin})")
+        if not os.path.lexists(root):
+            raise QuizprepError(f"no such file or folder: {shown(root)} (from {origin})")
+        found, left_out = scan_bank_files(root)
+        if skipped is not None:
+            skipped += [Problem(display_path(path), 1, "-", reason) for path, reason in left_out]
+        if not found and not left_out and root.is_dir():
+            raise QuizprepError(f"no bank files ({', '.join(BANK_SUFFIXES)}) in {shown(root)} (from {origin})")
         for path in found:
-            resolved = path.resolve()
+            resolved = os.path.realpath(path)
             if resolved not in seen:
                 seen.add(resolved)
                 files.append(path)
@@ -94,10 +113,10 @@ def _collect_files(roots: list[tuple[Path, str]]) -> list[Path]:
 
 def _read_all(paths: list[Path], use_cache: bool) -> list:
     from quizprep.bank.loader import read_files
-    from quizprep.demos.catalog import DEMOS
+    from quizprep.demos import CATALOG
     from quizprep.paths import cache_dir
 
-    return read_files(paths, set(DEMOS), cache_dir() if use_cache else None)
+    return read_files(paths, set(CATALOG), cache_dir() if use_cache else None)
 
 
 @contextmanager
@@ -115,15 +134,16 @@ def gc_paused():
             gc.enable()
 
 
-def _load(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]) -> Bank:
+def _load(files: list[Path], *, use_cache: bool, known_ids: frozenset[str], skipped: list[Problem]) -> Bank:
     with gc_paused():
-        return _load_files(files, use_cache=use_cache, known_ids=known_ids)
+        return _load_files(files, use_cache=use_cache, known_ids=known_ids, skipped=skipped)
 
 
-def _load_files(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]) -> Bank:
+def _load_files(files: list[Path], *, use_cache: bool, known_ids: frozenset[str], skipped: list[Problem]) -> Bank:
     from quizprep.bank.validate import check_across
+    from quizprep.files import shown as printable
 
-    problems: list[Problem] = []
+    problems: list[Problem] = list(skipped)
     entries = []
     refs = []
     for path, result in zip(files, _read_all(files, use_cache)):
@@ -131,23 +151,25 @@ def _load_files(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]
         if isinstance(result, OSError):
             problems.append(Problem(shown, 1, "-", f"cannot read the file: {result.strerror or result}"))
             continue
-        problems += [Problem(shown, line, label, message) for line, label, message in result.problems]
+        # labels and messages repeat bank text: escape control characters before they reach a terminal
+        problems += [Problem(shown, line, printable(label), printable(message)) for line, label, message in result.problems]
         entries += [(data, shown, line) for data, line in result.items]
         refs += [(shown, ref) for ref in result.refs]
     problems += [Problem(*p) for p in check_across(refs, known_ids)]
     if problems:
         raise BankError(problems)
     items = [Item.from_dict(data, file, line) for data, file, line in entries]
-    return Bank(items, [display_path(p) for p in files])
+    return Bank(items, [display_path(p) for p in files], [Path(os.path.abspath(p)) for p in files])
 
 
 def display_path(path: Path) -> str:
-    """A path as a person would type it: relative to the working folder when inside it."""
-    import os
+    """A path as a person would type it (relative to the working folder when inside it), control
+    characters escaped."""
+    from quizprep.files import shown
 
     absolute = os.path.abspath(path)
     try:
         relative = os.path.relpath(absolute)
     except ValueError:  # another drive on Windows
-        return absolute
-    return absolute if relative.startswith("..") else relative
+        return shown(absolute)
+    return shown(absolute if relative.startswith("..") else relative)

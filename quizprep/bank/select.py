@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from quizprep.bank import Bank, Item
-from quizprep.bank.validate import suggest
 from quizprep.errors import BadValueError
+from quizprep.text import suggest
 
 
 def select_items(bank: Bank, topics: list[str] = (), tags: list[str] = (), difficulties: list[int] = ()) -> list[Item]:

@@ -4,20 +4,25 @@
     run_demo(name, params, seed) -> DemoResult: steps to show and a final `result`
     parse_params(["k=JSON", ...]) the `--set KEY=JSON` options as a dict
 
-A demo is a function registered with `@demo("name")` in one of the modules listed
-in `framework.MODULES`. It receives a `Demo` context (a seeded
-`numpy.random.Generator` at `d.rng`, and methods that record steps) plus its
-parameters, and returns its result. NumPy is imported only when a demo runs.
+    INDEX                     demo name -> (topic, summary), generated into `_index.py`
+
+A demo is a function registered with `@demo("name")` in the module of its bank topic
+(`cnn.py` for `question_bank/cnn.yaml`); its docstring's first paragraph is its summary.
+It receives a `Demo` context (a seeded `numpy.random.Generator` at `d.rng`, and methods
+that record steps) plus its parameters, and returns its result. NumPy is imported only
+when a demo runs; `python -m quizprep.demos --write-index` refreshes the index.
 """
 
 from __future__ import annotations
 
 import json
 
-from quizprep.demos.catalog import DEMOS as CATALOG
+from quizprep.demos._index import DEMOS as INDEX
 from quizprep.errors import BadValueError
 
-__all__ = ["CATALOG", "run_demo", "parse_params"]
+__all__ = ["CATALOG", "INDEX", "run_demo", "parse_params"]
+
+CATALOG: dict[str, str] = {name: summary for name, (_topic, summary) in INDEX.items()}
 
 
 def run_demo(name: str, params: dict | None = None, seed: int = 0):
@@ -38,5 +43,7 @@ def parse_params(pairs: list[str]) -> dict:
         try:
             params[key] = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise BadValueError(f"--set {key}: {raw!r} is not valid JSON ({exc.msg}); e.g. --set '{key}=[[1, 2], [3, 4]]'") from None
+            raise BadValueError(
+                f"--set {key}: {raw!r} is not valid JSON ({exc.msg}); e.g. --set '{key}=[[1, 2], [3, 4]]'"
+            ) from None
     return params

@@ -1,39 +1,31 @@
-"""The machinery every demo shares: registration, the step recorder, parameter checks, plain results.
+"""The machinery every demo shares: registration, discovery of the topic modules, the step recorder,
+parameter checks and plain results.
 
-Importing this module imports NumPy; only `run` (via `quizprep.demos.run_demo`) does.
+A demo is a function `func(d, **params)` decorated with `@demo("name")` in the module of its bank topic
+(`question_bank/cnn.yaml` -> `quizprep/demos/cnn.py`); the first paragraph of its docstring is its summary.
+Importing this module imports NumPy; only `run` (via `quizprep.demos.run_demo`) and the index writer do.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
+import json
 import math
+import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from quizprep.demos.catalog import DEMOS as CATALOG
 from quizprep.errors import BadValueError, QuizprepError
 
-# The modules that hold demos; each registers its functions with @demo on import.
-MODULES = (
-    "linalg",
-    "activations",
-    "losses",
-    "optimization",
-    "training",
-    "networks",
-    "vision",
-    "sequences",
-    "generative",
-    "evaluation",
-    "signal",
-    "practice",
-    "architectures",
-    "modern",
-)
 REGISTRY: dict[str, Callable] = {}
+# Modules of the package that hold no demos; every other module or package whose name has no leading underscore
+# is a topic.
+NOT_TOPICS = frozenset({"framework", "kit"})
 
 
 class DemoInputError(QuizprepError):
@@ -43,23 +35,51 @@ class DemoInputError(QuizprepError):
 
 
 def demo(name: str) -> Callable[[Callable], Callable]:
-    """Register `func(d, **params)` as the demo called `name` (a name from the catalog)."""
+    """Register `func(d, **params)` as the demo called `name`; its docstring's first paragraph is the summary."""
 
     def register(func: Callable) -> Callable:
-        if name not in CATALOG:
-            raise ValueError(f"demo {name!r} is not in quizprep/demos/catalog.py")
         if name in REGISTRY:
             raise ValueError(f"demo {name!r} is registered twice")
+        if not summary_of(func):
+            raise ValueError(f"demo {name!r} needs a docstring whose first line is its summary")
         REGISTRY[name] = func
         return func
 
     return register
 
 
+def summary_of(func: Callable) -> str:
+    """The first paragraph of a docstring as one line."""
+    doc = inspect.getdoc(func) or ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def topic_of(func: Callable) -> str:
+    """The bank topic a demo belongs to: the topic module or package under quizprep.demos, with '-' for '_'."""
+    return func.__module__.removeprefix(f"{__package__}.").split(".")[0].replace("_", "-")
+
+
+def topic_modules() -> list[str]:
+    """The names of the topic modules and packages, found by walking quizprep.demos."""
+    import quizprep.demos as package
+
+    names = (info.name for info in pkgutil.iter_modules(package.__path__))
+    return sorted(n for n in names if not n.startswith("_") and n not in NOT_TOPICS)
+
+
 def load_all() -> dict[str, Callable]:
-    for module in MODULES:
-        importlib.import_module(f"quizprep.demos.{module}")
+    """Import every topic module, and every submodule of a topic package (each registers its demos)."""
+    for name in topic_modules():
+        module = importlib.import_module(f"{__package__}.{name}")
+        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):  # a topic split by sub-theme
+            importlib.import_module(f"{module.__name__}.{info.name}")
     return REGISTRY
+
+
+def build_index() -> dict[str, tuple[str, str]]:
+    """name -> (topic, summary) for every registered demo, sorted by name."""
+    registry = load_all()
+    return {name: (topic_of(registry[name]), summary_of(registry[name])) for name in sorted(registry)}
 
 
 @dataclass
@@ -125,11 +145,41 @@ class Demo:
 
     def bars(self, label: str, labels: list[str], values: Any, text: str | None = None) -> None:
         """Labelled magnitudes (probabilities, counts) drawn as horizontal bars."""
-        self.steps.append({"kind": "bars", "label": label, "labels": list(labels), "values": plain(values), "text": text})
+        self.steps.append(
+            {"kind": "bars", "label": label, "labels": list(labels), "values": plain(values), "text": text}
+        )
+
+    def side_rng(self) -> np.random.Generator:
+        """A generator for randomness that is not a parameter (masks, noise, shuffles, resamples).
+
+        Call it first, before any parameter default is drawn: it then gets the same seed whether or not the
+        parameters were given, so running again with the reported parameters repeats the same run.
+        """
+        return np.random.default_rng(int(self.rng.integers(2**63)))
+
+    def streams(self, count: int = 2) -> list[np.random.Generator]:
+        """`count` independent generators split off `rng` up front, for the same reason as `side_rng`:
+        one usually draws the parameter defaults, the others the demo's own randomness."""
+        seeds = self.rng.integers(0, 2**62, size=count)
+        return [np.random.default_rng(int(seed)) for seed in seeds]
+
+    def require(self, condition: bool, message: str) -> None:
+        """Refuse a parameter value: raise DemoInputError(message) unless `condition` holds."""
+        if not condition:
+            raise DemoInputError(message)
 
     # Parameters: each records the value actually used, so the output says what was run.
 
-    def number(self, name: str, value: Any, default: Any, *, low: float | None = None, high: float | None = None, integer: bool = False):
+    def number(
+        self,
+        name: str,
+        value: Any,
+        default: Any,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        integer: bool = False,
+    ):
         """A scalar parameter, checked against [low, high]."""
         if value is None:
             value = default() if callable(default) else default
@@ -140,24 +190,34 @@ class Demo:
         if not math.isfinite(float(value)):
             raise DemoInputError(f"{name} must be finite, not {value!r}")
         if (low is not None and value < low) or (high is not None and value > high):
-            bounds = f"between {low} and {high}" if low is not None and high is not None else (f"at least {low}" if low is not None else f"at most {high}")
+            bounds = (
+                f"between {low} and {high}"
+                if low is not None and high is not None
+                else (f"at least {low}" if low is not None else f"at most {high}")
+            )
             raise DemoInputError(f"{name} must be {bounds}, not {value!r}")
         value = int(value) if integer else float(value)
         self.params[name] = value
         return value
 
-    def array(self, name: str, value: Any, default: Any, *, ndim: int | None = None, integer: bool = False) -> np.ndarray:
+    def array(
+        self, name: str, value: Any, default: Any, *, ndim: int | None = None, integer: bool = False
+    ) -> np.ndarray:
         """An array parameter (vector when ndim=1, matrix when ndim=2), from JSON lists or the default."""
         if value is None:
             value = default() if callable(default) else default
         try:
             array = np.asarray(value, dtype=float)
         except (TypeError, ValueError):
-            raise DemoInputError(f"{name} must be numbers in nested lists, like [[1, 2], [3, 4]], not {value!r}") from None
+            raise DemoInputError(
+                f"{name} must be numbers in nested lists, like [[1, 2], [3, 4]], not {value!r}"
+            ) from None
         if array.dtype == object:
             raise DemoInputError(f"{name} has rows of different lengths: {value!r}")
         if ndim is not None and array.ndim != ndim:
-            shape = {0: "a single number", 1: "a vector like [1, 2, 3]", 2: "a matrix like [[1, 2], [3, 4]]"}.get(ndim, f"{ndim}-D")
+            shape = {0: "a single number", 1: "a vector like [1, 2, 3]", 2: "a matrix like [[1, 2], [3, 4]]"}.get(
+                ndim, f"{ndim}-D"
+            )
             raise DemoInputError(f"{name} must be {shape}; got an array of shape {array.shape}")
         if array.size == 0:
             raise DemoInputError(f"{name} is empty")
@@ -190,6 +250,7 @@ def plain(value: Any) -> Any:
 
 
 def run(name: str, params: dict, seed: int) -> DemoResult:
+    """Run one demo with checked parameter names and a generator seeded with `seed`."""
     registry = load_all()
     if name not in registry:
         from quizprep.bank.validate import suggest
@@ -200,8 +261,30 @@ def run(name: str, params: dict, seed: int) -> DemoResult:
     unknown = sorted(set(params) - set(allowed))
     if unknown:
         listing = ", ".join(allowed) if allowed else "none"
-        raise BadValueError(f"demo '{name}' has no parameter {', '.join(repr(u) for u in unknown)}; its parameters: {listing}")
+        raise BadValueError(
+            f"demo '{name}' has no parameter {', '.join(repr(u) for u in unknown)}; its parameters: {listing}"
+        )
     d = Demo(np.random.default_rng(seed))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result = func(d, **params)
-    return DemoResult(name, CATALOG[name], seed, dict(d.params), d.steps, plain(result))
+    return DemoResult(name, summary_of(func), seed, dict(d.params), d.steps, plain(result))
+
+
+INDEX_COMMAND = "python -m quizprep.demos --write-index"
+
+
+def index_source() -> str:
+    """The text of `_index.py`: every demo's topic and summary as plain data, so start-up needs no NumPy."""
+    lines = [
+        '"""Demo name -> (topic, summary), read by the bank validator and `quizprep demo --list`."""',
+        f"# generated by `{INDEX_COMMAND}`; do not edit.",
+        "# ruff: noqa: E501",
+        "",
+        "DEMOS: dict[str, tuple[str, str]] = {",
+    ]
+    quote = functools.partial(json.dumps, ensure_ascii=False)
+    lines += [
+        f"    {quote(name)}: ({quote(topic)}, {quote(summary)})," for name, (topic, summary) in build_index().items()
+    ]
+    lines += ["}", ""]
+    return "\n".join(lines)

@@ -1,12 +1,15 @@
 """Numeric drills: problems generated fresh from templates, answered with numbers, graded with a tolerance.
 
-    CATALOG                       template name -> (title, topic): plain data, no NumPy
+    CATALOG                       drill name -> (title, topic): plain data from `_index.py`, no NumPy
     generate(name, seed) -> Problem
     grade(problem, text) -> Grade   parse the user's answer and compare with a tolerance
-    parse_numbers(text) -> list[float]
+    parse_numbers(text, count) -> list[float]
+    answer_format(count) -> str     how to type `count` numbers: "two numbers separated by a comma, e.g. 148, 592"
 
-FSRS tracks each template as one card ("drill:NAME"): the skill, not one memorised number.
-Templates live in `quizprep.drills.templates`, registered with `@template("name")`.
+FSRS tracks each drill as one card ("drill:NAME"): the skill, not one memorised number.
+A drill is a function registered with `@drill("name")` (from `quizprep.drills.framework`) in the module of
+its bank topic; its docstring's first line is its title. `python -m quizprep.drills --write-index` refreshes
+the index.
 """
 
 from __future__ import annotations
@@ -15,58 +18,24 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from quizprep.drills._index import DRILLS as CATALOG
 from quizprep.errors import BadValueError, QuizprepError
 
-# name -> (title, topic). Every template in templates.py appears here, and nowhere else.
-CATALOG: dict[str, tuple[str, str]] = {
-    "softmax-probability": ("A softmax probability from three logits", "activations"),
-    "sigmoid-derivative": ("The sigmoid's derivative at a point", "activations"),
-    "mse-loss": ("Mean squared error of two small vectors", "losses"),
-    "binary-cross-entropy": ("Mean binary cross-entropy of three predictions", "losses"),
-    "categorical-cross-entropy": ("Cross-entropy of one prediction against a one-hot label", "losses"),
-    "gradient-descent-step": ("One gradient-descent step on a quadratic loss", "optimization"),
-    "momentum-step": ("One SGD-with-momentum step: new velocity and weight", "optimization"),
-    "adam-step": ("One Adam step with bias correction", "optimization"),
-    "relu-neuron-gradient": ("Gradients of a ReLU neuron's squared error", "backprop-and-gradients"),
-    "matmul-entry": ("One entry of a matrix product", "math-for-dl"),
-    "iterations-per-epoch": ("Iterations per epoch and in total, rounding up", "training-practice"),
-    "batchnorm-value": ("Batch norm's output for one value of a batch", "training-practice"),
-    "dropout-scaling": ("Inverted and classic dropout scaling", "regularization"),
-    "l2-penalty-gradient": ("Gradient and SGD step with an L2 penalty", "regularization"),
-    "conv-output-size": ("Convolution output size with stride and padding", "cnn"),
-    "conv-param-count": ("Parameters of a conv layer with bias", "cnn"),
-    "maxpool-values": ("Max pooling a small feature map", "cnn"),
-    "rnn-param-count": ("Parameters of an RNN, GRU or LSTM layer", "sequence-models"),
-    "attention-weight": ("An attention weight from a query and two keys", "attention-transformers"),
-    "vae-kl-term": ("A VAE's KL term for a 2-d Gaussian latent", "generative-unsupervised"),
-    "precision-recall-f1": ("Precision, recall and F1 from a confusion matrix", "evaluation"),
-    "dense-param-count": ("Parameters of a dense layer", "foundations"),
-    "tensor-memory": ("Memory of an activation tensor in MiB", "tools-frameworks"),
-}
+__all__ = [
+    "CARD_PREFIX", "CATALOG", "AnswerFormatError", "Grade", "Problem",
+    "answer_format", "card_id", "generate", "grade", "parse_number", "parse_numbers",
+]  # fmt: skip
 CARD_PREFIX = "drill:"
-
-
-def _merge_area_catalogs() -> None:
-    from quizprep.drills import catalog_architectures, catalog_modern, catalog_practice, catalog_signal
-
-    for module in (catalog_signal, catalog_practice, catalog_architectures, catalog_modern):
-        clash = set(module.CATALOG) & set(CATALOG)
-        if clash:
-            raise ValueError(f"drill names defined twice: {sorted(clash)}")
-        CATALOG.update(module.CATALOG)
-
-
-_merge_area_catalogs()
 
 
 @dataclass
 class Problem:
     """One generated problem: what to ask, the expected numbers, how close is close enough, and the worked solution."""
 
-    name: str
-    prompt: str
-    answer: list[float]
-    solution: list[str]
+    name: str = ""  # set by the framework from the drill's registered name
+    prompt: str = ""
+    answer: list[float] = field(default_factory=list)
+    solution: list[str] = field(default_factory=list)
     rel_tol: float = 0.01
     abs_tol: float = 1e-6
     params: dict = field(default_factory=dict)
@@ -98,9 +67,7 @@ class AnswerFormatError(QuizprepError):
     """The text is not a number (or list of numbers) the grader can read."""
 
 
-NUMBER = re.compile(
-    r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
-)
+NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
 def parse_number(token: str) -> float:
@@ -133,13 +100,31 @@ def _nonzero(value: float) -> float:
     return value
 
 
-def parse_numbers(text: str) -> list[float]:
-    """A number or a short list: '0.3', '0.2, 0.5', '[1 2 3]', '(2; 4)'."""
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+EXAMPLE_NUMBERS = ["148", "592", "7", "0.5", "12"]
+
+
+def answer_format(count: int) -> str:
+    """How to type `count` numbers: 'one number', or 'two numbers separated by a comma, e.g. 148, 592'."""
+    if count == 1:
+        return "one number"
+    example = ", ".join(EXAMPLE_NUMBERS[i % len(EXAMPLE_NUMBERS)] for i in range(count))
+    separator = "a comma" if count == 2 else "commas"
+    return f"{NUMBER_WORDS.get(count, count)} numbers separated by {separator}, e.g. {example}"
+
+
+def parse_numbers(text: str, count: int | None = None) -> list[float]:
+    """A number or a short list: '0.3', '0.2, 0.5', '[1 2 3]', '(2; 4)'.
+
+    `count` is how many numbers are expected. When it is more than one, a comma always separates two numbers
+    ('148,592' is 148 and 592); otherwise a comma between groups of three digits is a thousands separator
+    ('1,000' is one thousand).
+    """
     cleaned = text.strip().strip("[]()").strip()
     cleaned = re.sub(r"\s*/\s*", "/", re.sub(r"\s+%", "%", cleaned))  # '25 %' and '1 / 4' are one number each
     if len(cleaned) > 200:
         raise AnswerFormatError("the answer is too long; type just the number(s)")
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?", cleaned):
+    if (count is None or count == 1) and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?", cleaned):
         return [parse_number(cleaned)]
     parts = [p for p in re.split(r"[,;\s]+", cleaned) if p]
     if not parts:
@@ -153,11 +138,15 @@ def close_enough(given: float, expected: float, rel_tol: float, abs_tol: float) 
 
 def grade(problem: Problem, text: str) -> Grade:
     """Compare the user's numbers with the expected ones; raises AnswerFormatError for unreadable text."""
-    given = parse_numbers(text)
-    if len(given) != len(problem.answer):
-        expected = "one number" if len(problem.answer) == 1 else f"{len(problem.answer)} numbers separated by commas"
-        raise AnswerFormatError(f"expected {expected}, got {len(given)}")
-    correct = all(close_enough(g, e, problem.rel_tol, problem.abs_tol) for g, e in zip(given, problem.answer))
+    expected = len(problem.answer)
+    given = parse_numbers(text, expected)
+    if len(given) != expected:
+        got = "one number" if len(given) == 1 else f"{len(given)} numbers"
+        hint = " (a comma separates numbers; type 1000, not 1,000)" if expected > 1 else ""
+        raise AnswerFormatError(f"expected {answer_format(expected)}; got {got}{hint}")
+    correct = all(
+        close_enough(g, e, problem.rel_tol, problem.abs_tol) for g, e in zip(given, problem.answer, strict=False)
+    )
     shown = ", ".join(f"{e:.6g}" for e in problem.answer)
     message = f"Correct: {shown}" if correct else f"Not quite: the answer is {shown}"
     return Grade(correct, given, message)
@@ -165,13 +154,14 @@ def grade(problem: Problem, text: str) -> Grade:
 
 def generate(name: str, seed: int) -> Problem:
     """A fresh problem from template `name`; the same seed gives the same problem."""
-    from quizprep.drills import templates
+    from quizprep.drills import framework
 
-    if name not in templates.REGISTRY:
+    registry = framework.load_all()
+    if name not in registry:
         from quizprep.bank.validate import suggest
 
-        raise BadValueError(f"unknown drill '{name}'{suggest(name, templates.REGISTRY)}; `quizprep drill --list` shows them")
-    return templates.make(name, seed)
+        raise BadValueError(f"unknown drill '{name}'{suggest(name, registry)}; `quizprep drill --list` shows them")
+    return framework.make(name, seed)
 
 
 def card_id(name: str) -> str:

@@ -2,7 +2,9 @@
 
 Notes get GUIDs derived from item ids, so importing a newer export updates the
 existing notes instead of adding duplicates. Markdown becomes HTML (raw HTML in
-the bank is escaped) and math becomes MathJax: `\\(...\\)` inline, `\\[...\\]` display.
+the bank is escaped, images are not made, Anki's [sound:...] tags are defused) and
+math becomes MathJax: `\\(...\\)` inline, `\\[...\\]` display, without commands
+that could link, style or load anything.
 """
 
 from __future__ import annotations
@@ -16,13 +18,9 @@ from quizprep.bank import DIFFICULTY_NAMES, Item
 
 MODEL_ID = 1_607_392_319  # fixed forever: Anki matches note types by id
 ROOT_DECK = "quizprep"
-MATH = re.compile(
-    r"\$\$(?P<display>.+?)\$\$"
-    r"|\\\[(?P<display2>.+?)\\\]"
-    r"|\\\((?P<inline2>.+?)\\\)"
-    r"|(?<![\\$\w])\$(?=[^\s$])(?P<inline>[^$]*?[^\s\\$])\$(?![\d$])",
-    re.S,
-)
+# MathJax commands that could reach outside the formula (links, styles, loading code) lose their backslash
+MATHJAX_UNSAFE = re.compile(r"\\(?=(?:href|url|class|cssId|style|html\w*|require|unicode)\b)")
+PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")  # private-use characters around a math span's number
 CSS = """
 .card { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 19px; line-height: 1.45;
         text-align: left; color: #1f2328; background: #ffffff; max-width: 46em; margin: 0 auto; }
@@ -50,18 +48,23 @@ def to_html(text: str) -> str:
     """Markdown to HTML with math spans turned into MathJax delimiters and raw HTML escaped."""
     from markdown_it import MarkdownIt
 
+    from quizprep.latex import replace_math
+
     spans: list[str] = []
 
-    def stash(match: re.Match) -> str:
-        display = match.group("display") or match.group("display2")
-        body = display if display is not None else (match.group("inline2") if match.group("inline2") is not None else match.group("inline"))
-        math = html.escape(body.strip(), quote=False)
-        spans.append(f"\\[{math}\\]" if display is not None else f"\\({math}\\)")
-        return f"QPMATH{len(spans) - 1}X"
+    def stash(body: str, display: bool) -> str:
+        math = html.escape(MATHJAX_UNSAFE.sub("", body.strip()), quote=False)
+        spans.append(f"\\[{math}\\]" if display else f"\\({math}\\)")
+        return f"\ue000{len(spans) - 1}\ue001"
 
-    protected = MATH.sub(stash, text)
-    rendered = MarkdownIt("commonmark", {"html": False}).render(protected).strip()
-    rendered = re.sub(r"QPMATH(\d+)X", lambda m: spans[int(m.group(1))], rendered)
+    def restore(match: re.Match) -> str:
+        number = int(match.group(1))
+        return spans[number] if number < len(spans) else ""  # a bank cannot forge a span it did not write
+
+    protected = replace_math(text.replace("\ue000", "").replace("\ue001", ""), stash)
+    # no images: a deck must not fetch remote files or show media from the user's collection
+    rendered = MarkdownIt("commonmark", {"html": False}).disable("image").render(protected).strip()
+    rendered = PLACEHOLDER.sub(restore, rendered).replace("[sound:", "&#91;sound:")
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return rendered

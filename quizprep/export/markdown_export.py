@@ -1,27 +1,46 @@
 """A study guide (or a question sheet) in CommonMark that renders on GitHub, math kept as $...$.
 
 Bank text is data, not markup we trust: anything that could open an HTML tag is
-escaped, so a bank cannot inject HTML into the guide.
+escaped, and a line of bank text that would start a heading, a code fence, a rule or a
+link definition has that first character escaped, so no item can inject HTML, end its
+own section, or swallow or hide the items after it. Link text cannot close its link,
+and the demo output sits in a fence longer than any run of backticks inside it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from quizprep.bank import DIFFICULTY_NAMES, Item
 
 TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+# the first character of a line that would open a heading, a fence, a setext underline or rule,
+# or a link reference definition
+BLOCK_START = re.compile(r"^( {0,3})(?=#|`{3}|~{3}|[-=_*+]\s*$|(?:[-_*] *){3,}$|=+\s*$|-+\s*$|\[[^\]]*\]:)(.)", re.M)
+BACKTICKS = re.compile(r"`+")
 
 
 def safe(text: str) -> str:
-    """Bank text with anything that could start raw HTML escaped."""
-    return TAG_START.sub("&lt;", text)
+    """Bank text with anything that could start raw HTML, or a block of the guide's own, escaped."""
+    return BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", TAG_START.sub("&lt;", text))
 
 
 def one_line(text: str) -> str:
-    return " ".join(safe(text).split())
+    return safe(" ".join(text.split()))
+
+
+def link_text(text: str) -> str:
+    """One line of bank text that stays inside the [...] of a link."""
+    return one_line(text).replace("[", "\\[").replace("]", "\\]")
+
+
+def fenced(text: str, info: str = "text") -> list[str]:
+    """`text` in a code fence longer than any run of backticks in it, so nothing inside can close it."""
+    longest = max((len(run) for run in BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(4, longest + 1)
+    return [f"{fence}{info}", text, fence]
 
 
 def topic_anchor(topic: str) -> str:
@@ -60,7 +79,7 @@ def to_markdown(
     for topic, members in grouped.items():
         out.append(f"- [{topic}](#{topic_anchor(topic)}) ({len(members)})")
         for item in members:
-            out.append(f"  - [{numbers[item.id]}. {one_line(item.question)}](#{item.id})")
+            out.append(f"  - [{numbers[item.id]}. {link_text(item.question)}](#{item.id})")
     if answer_key and not answers:
         out.append("- [Answer key](#answer-key)")
     out.append("")
@@ -95,5 +114,5 @@ def item_section(item: Item, number: int, answers: bool, demo_text) -> list[str]
         lines += ["**See also:** " + ", ".join(f"[{f}](#{f})" for f in item.follow_ups), ""]
     text = demo_text(item) if demo_text and item.demo else None
     if text:
-        lines += [f"**Demo** (`quizprep demo {item.demo} --seed 0`)", "", "````text", text.rstrip(), "````", ""]
+        lines += [f"**Demo** (`quizprep demo {item.demo} --seed 0`)", "", *fenced(text.rstrip()), ""]
     return lines

@@ -1,0 +1,55 @@
+"""Time in one place: the user's zone, local days, and the interview moment.
+
+Everything below takes the moment it works on; only `utc_now` and `local_zone`
+read the real clock, and only the CLI calls them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone, tzinfo
+
+INTERVIEW_TIME = time(9, 0)  # when an interview date is given without a time
+MAX_YEARS_AHEAD = 5
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def local_zone() -> tzinfo:
+    """The zone of this machine's local time."""
+    return datetime.now().astimezone().tzinfo or timezone.utc
+
+
+def local_day(now: datetime, tz: tzinfo | None) -> date:
+    return now.astimezone(tz or timezone.utc).date()
+
+
+def day_start(now: datetime, tz: tzinfo | None) -> datetime:
+    """Start of the local day that contains `now`, in UTC (daily limits count from here)."""
+    zone = tz or timezone.utc
+    local = now.astimezone(zone)
+    return datetime.combine(local.date(), time(0, 0), tzinfo=zone).astimezone(timezone.utc)
+
+
+def at_local(day: date, moment: time, tz: tzinfo | None) -> datetime:
+    """A local date and time as an aware UTC datetime."""
+    return datetime.combine(day, moment, tzinfo=tz or timezone.utc).astimezone(timezone.utc)
+
+
+def interview_date(given: date | None, stored: date | None) -> date | None:
+    """The interview date in force: the one given on the command line wins over the stored setting."""
+    return given if given is not None else stored
+
+
+def check_interview_date(day: date, today: date) -> date:
+    """A date from today up to five years ahead; anything else is a usage error naming the range."""
+    from quizprep.errors import BadValueError
+
+    try:
+        latest = today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
+    if not today <= day <= latest:
+        raise BadValueError(f"the interview date must be from today ({today}) to {latest}, not {day}")
+    return day

@@ -1,0 +1,247 @@
+"""Review state in SQLite: opening the database, its identity and migrations, transactions.
+
+    connect(path), open_state()   the database, migrated to the current schema
+    transaction(conn)             BEGIN IMMEDIATE ... COMMIT
+    migrations                    the schema, appended to, never edited
+    queries                       every other SQL statement (re-exported here)
+
+The database lives at `paths.db_path()`. It runs in WAL mode with foreign keys on
+and a busy timeout, so a second terminal waits briefly instead of failing.
+The schema is built by MIGRATIONS, a list that is only ever appended to: the
+number applied is kept in `PRAGMA user_version`, and the file is marked as
+quizprep's with `PRAGMA application_id` so that quizprep never alters a
+database that is not its own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizprep.errors import QuizprepError
+from quizprep.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+APPLICATION_ID = 0x51505250  # "QPRP"
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass
+class Review:
+    """One answer, as the review log keeps it."""
+
+    item_id: str
+    reviewed_at: str
+    rating: int
+    mode: str
+    correct: bool | None = None
+    answer_ms: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "item_id": self.item_id,
+            "reviewed_at": self.reviewed_at,
+            "rating": self.rating,
+            "mode": self.mode,
+            "correct": self.correct,
+            "answer_ms": self.answer_ms,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Review:
+        return cls(
+            **{key: data.get(key) for key in ("item_id", "reviewed_at", "rating", "mode", "correct", "answer_ms")}
+        )
+
+
+@dataclass
+class CardRow:
+    """An item's scheduling state as stored."""
+
+    item_id: str
+    card_json: str
+    due: str
+    state: int
+    reps: int = 0
+    lapses: int = 0
+
+
+def open_state() -> sqlite3.Connection:
+    """The user's own state database (`paths.db_path()`), created on first use."""
+    from quizprep.paths import db_path
+
+    return connect(db_path())
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the database at `path`, migrated to the current schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        version = _check_identity(conn, path)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _retry_while_locked(lambda: _use_wal(conn))
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            if version > 0:
+                backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
+            _retry_while_locked(lambda: migrate(conn, version))
+    except BaseException:
+        conn.close()
+        raise
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL is a property of the file: set it once; a second process finds it already on."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _retry_while_locked(action, seconds: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    """Run `action`, retrying while another process holds the lock.
+
+    Switching the journal mode can report 'database is locked' at once, without
+    waiting on the busy timeout, when two processes create the database together.
+    """
+    import time
+
+    deadline = time.monotonic() + seconds
+    delay = 0.01
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
+def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version of a quizprep database; refuse anything else without writing to it."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise QuizprepError(
+            f"{path} is not a quizprep database ({exc}). Move it aside or set QUIZPREP_HOME to another folder; "
+            "quizprep has not changed it."
+        ) from None
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0):
+        raise QuizprepError(
+            f"{path} is an SQLite database that quizprep did not create. Move it aside or set QUIZPREP_HOME "
+            "to another folder; quizprep has not changed it."
+        )
+    if version > SCHEMA_VERSION:
+        raise QuizprepError(
+            f"{path} has schema version {version}, newer than this quizprep knows ({SCHEMA_VERSION}). "
+            "Upgrade quizprep (pip install -U quizprep); the database has not been changed."
+        )
+    return version
+
+
+def migrate(conn: sqlite3.Connection, current: int) -> None:
+    """Apply the migrations after `current`, each in its own transaction with its version.
+
+    The version is read again inside each transaction: two processes opening a new
+    database at once must not both apply the same migration.
+    """
+    for number, (_name, sql) in enumerate(MIGRATIONS[current:], start=current + 1):
+        with transaction(conn):
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                continue
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+def _statements(sql: str) -> list[str]:
+    """A migration script as single statements (migrations keep `;` and `--` out of string literals)."""
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return [statement.strip() for statement in code.split(";") if statement.strip()]
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> None:
+    """Copy the database to `target` before a migration changes it."""
+    destination = sqlite3.connect(target)
+    try:
+        conn.backup(destination)
+    finally:
+        destination.close()
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: a write lock taken up front avoids deadlocks."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def iso(moment) -> str:
+    """The one timestamp format stored: ISO 8601 in UTC to the microsecond, so text order is time order."""
+    from datetime import timezone
+
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+# The queries are part of the store's surface: `store.all_cards(conn)` and so on.
+from quizprep.store.queries import (  # noqa: E402
+    all_cards,
+    answered_since,
+    card_row,
+    counts,
+    due_counts,
+    log_entries,
+    next_due,
+    orphans,
+    prune,
+    record_answer,
+    reviews,
+    save_answer,
+    settings_delete,
+    settings_get,
+    settings_put,
+    undo_answer,
+)
+
+__all__ = [
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT_MS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "CardRow",
+    "Review",
+    "backup",
+    "connect",
+    "iso",
+    "open_state",
+    "transaction",
+    "all_cards",
+    "answered_since",
+    "card_row",
+    "counts",
+    "due_counts",
+    "log_entries",
+    "next_due",
+    "orphans",
+    "prune",
+    "record_answer",
+    "reviews",
+    "save_answer",
+    "settings_delete",
+    "settings_get",
+    "settings_put",
+    "undo_answer",
+]

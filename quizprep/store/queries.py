@@ -1,0 +1,159 @@
+"""Every SQL statement quizprep runs on its state, except the schema itself (see `migrations`).
+
+Each function takes an open connection; those that write open their own
+transaction unless their name says the caller holds one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+from quizprep.store import CardRow, Review, iso, transaction
+
+
+def record_answer(conn: sqlite3.Connection, card: CardRow, review: Review, now: str) -> int:
+    """Save an item's new state and append its review-log row in one transaction; returns the log row id."""
+    with transaction(conn):
+        return save_answer(conn, card, review, now)
+
+
+def save_answer(conn: sqlite3.Connection, card: CardRow, review: Review, now: str) -> int:
+    """The two writes of one answer, for a caller that holds the transaction."""
+    conn.execute(
+        """
+        INSERT INTO card_state (item_id, card_json, due, state, reps, lapses, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (item_id) DO UPDATE SET
+            card_json = excluded.card_json, due = excluded.due, state = excluded.state,
+            reps = excluded.reps, lapses = excluded.lapses, updated_at = excluded.updated_at
+        """,
+        (card.item_id, card.card_json, card.due, card.state, card.reps, card.lapses, now),
+    )
+    cursor = conn.execute(
+        "INSERT INTO review_log (item_id, reviewed_at, rating, correct, answer_ms, mode) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            review.item_id,
+            review.reviewed_at,
+            review.rating,
+            None if review.correct is None else int(review.correct),
+            review.answer_ms,
+            review.mode,
+        ),
+    )
+    return cursor.lastrowid
+
+
+def card_row(conn: sqlite3.Connection, item_id: str) -> CardRow | None:
+    row = conn.execute(
+        "SELECT item_id, card_json, due, state, reps, lapses FROM card_state WHERE item_id = ?", (item_id,)
+    ).fetchone()
+    return CardRow(*row) if row else None
+
+
+def reviews(conn: sqlite3.Connection, item_id: str | None = None) -> list[Review]:
+    """Review-log rows, oldest first; all of them, or one item's."""
+    sql = "SELECT item_id, reviewed_at, rating, mode, correct, answer_ms FROM review_log"
+    args: tuple = ()
+    if item_id is not None:
+        sql += " WHERE item_id = ?"
+        args = (item_id,)
+    rows = conn.execute(sql + " ORDER BY reviewed_at, id", args).fetchall()
+    return [Review(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5]) for r in rows]
+
+
+def all_cards(conn: sqlite3.Connection) -> dict[str, CardRow]:
+    """Every stored card state, by item id (drills use 'drill:NAME')."""
+    rows = conn.execute("SELECT item_id, card_json, due, state, reps, lapses FROM card_state").fetchall()
+    return {row[0]: CardRow(*row) for row in rows}
+
+
+def undo_answer(conn: sqlite3.Connection, log_id: int, item_id: str, previous: CardRow | None) -> None:
+    """Remove one review-log row and put the item's state back as it was, in one transaction."""
+    with transaction(conn):
+        conn.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
+        if previous is None:
+            conn.execute("DELETE FROM card_state WHERE item_id = ?", (item_id,))
+        else:
+            conn.execute(
+                "UPDATE card_state SET card_json = ?, due = ?, state = ?, reps = ?, lapses = ? WHERE item_id = ?",
+                (previous.card_json, previous.due, previous.state, previous.reps, previous.lapses, item_id),
+            )
+
+
+def answered_since(conn: sqlite3.Connection, since: str) -> tuple[int, int]:
+    """(answers since `since`, items whose first answer ever came since `since`): today's review and new counts."""
+    answers = conn.execute("SELECT count(*) FROM review_log WHERE reviewed_at >= ?", (since,)).fetchone()[0]
+    new = conn.execute(
+        """
+        SELECT count(DISTINCT r.item_id) FROM review_log AS r INDEXED BY review_log_time
+        WHERE r.reviewed_at >= ?
+          AND NOT EXISTS (SELECT 1 FROM review_log AS p WHERE p.item_id = r.item_id AND p.reviewed_at < ?)
+        """,
+        (since, since),
+    ).fetchone()[0]
+    return answers, new
+
+
+def orphans(conn: sqlite3.Connection, known: set[str]) -> list[tuple[str, int, str]]:
+    """(item id, answers, last answer) for stored items that are not in `known`."""
+    rows = conn.execute(
+        """
+        SELECT c.item_id, count(r.id), max(r.reviewed_at)
+        FROM card_state AS c LEFT JOIN review_log AS r ON r.item_id = c.item_id
+        GROUP BY c.item_id ORDER BY c.item_id
+        """
+    ).fetchall()
+    return [(item_id, answers, last or "") for item_id, answers, last in rows if item_id not in known]
+
+
+def prune(conn: sqlite3.Connection, item_ids: list[str]) -> int:
+    """Delete the state (and, by cascade, the review log) of these items, in one transaction."""
+    with transaction(conn):
+        for item_id in item_ids:
+            conn.execute("DELETE FROM card_state WHERE item_id = ?", (item_id,))
+    return len(item_ids)
+
+
+def due_counts(conn: sqlite3.Connection, now: datetime) -> tuple[int, int, str | None]:
+    """(due now, due in the next 24 hours, the first due moment after that or None)."""
+    moment, tomorrow = iso(now), iso(now + timedelta(days=1))
+    due_now = conn.execute("SELECT count(*) FROM card_state WHERE due <= ?", (moment,)).fetchone()[0]
+    day = conn.execute("SELECT count(*) FROM card_state WHERE due > ? AND due <= ?", (moment, tomorrow)).fetchone()[0]
+    later = conn.execute("SELECT min(due) FROM card_state WHERE due > ?", (tomorrow,)).fetchone()[0]
+    return due_now, day, later
+
+
+def next_due(conn: sqlite3.Connection, now: datetime) -> str | None:
+    """The earliest due moment after `now`, as stored, or None."""
+    return conn.execute("SELECT min(due) FROM card_state WHERE due > ?", (iso(now),)).fetchone()[0]
+
+
+def log_entries(conn: sqlite3.Connection) -> list[tuple[str, str, int | None]]:
+    """(item id, reviewed at, correct) of every answer, for the progress figures."""
+    return conn.execute("SELECT item_id, reviewed_at, correct FROM review_log").fetchall()
+
+
+def counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(answers in the log, items with a stored state)."""
+    answers = conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
+    items = conn.execute("SELECT count(*) FROM card_state").fetchone()[0]
+    return answers, items
+
+
+def settings_get(conn: sqlite3.Connection) -> dict[str, str]:
+    """Every stored setting as text, by name."""
+    return dict(conn.execute("SELECT key, value FROM settings").fetchall())
+
+
+def settings_put(conn: sqlite3.Connection, name: str, text: str) -> None:
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (name, text),
+        )
+
+
+def settings_delete(conn: sqlite3.Connection, name: str) -> None:
+    with transaction(conn):
+        conn.execute("DELETE FROM settings WHERE key = ?", (name,))

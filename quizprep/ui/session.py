@@ -1,0 +1,171 @@
+"""What a session shows: the question card, the revealed answer, feedback, the saved note and the summary.
+
+Views take plain values and return Rich renderables; they never print.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from quizprep.questions import KIND_NAMES, LETTERS, Question
+from quizprep.text import plural
+from quizprep.ui.text import bullet_list, difficulty_label, markdown_text, plain_math, section
+
+WIDE = 100  # from this width the answer and the key points sit side by side
+
+
+def question_view(question: Question, number: int, total: int, extra: str = "") -> RenderableType:
+    """The question card: progress, topic, difficulty, the kind of question, and the options."""
+    dot = ("  ·  ", "dim")
+    title = Text.assemble(
+        (f"Question {number} of {total}", "bold"),
+        dot,
+        question.topic,
+        dot,
+        difficulty_label(question.difficulty),
+        dot,
+        KIND_NAMES[question.kind],
+    )
+    parts: list[RenderableType] = []
+    if question.kind == "numeric":
+        parts.append(Text(plain_math(question.problem.prompt)))
+    else:
+        parts.append(
+            Text(plain_math(question.item.question))
+        )  # plain text: no markdown parser before the first question
+    if question.kind == "mcq":
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold cyan", no_wrap=True)
+        grid.add_column(ratio=1)
+        for letter, option in zip(LETTERS, question.options):
+            grid.add_row(f"{letter}", Text(plain_math(option)))
+        parts += [Text(""), grid]
+    if extra:
+        parts += [Text(""), Text(extra, style="dim")]
+    return Panel(Group(*parts), title=title, title_align="left", border_style="blue", padding=(1, 2))
+
+
+def checklist(points: list[str], numbered: bool = False) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="cyan")
+    grid.add_column(ratio=1)
+    for index, point in enumerate(points, start=1):
+        grid.add_row(f"{index}." if numbered else "☐", Text(plain_math(point)))
+    return grid
+
+
+def reveal_view(question: Question, width: int, numbered: bool = False) -> RenderableType:
+    """A flashcard's back: the answer beside the key points as a checklist (stacked when narrow)."""
+    item = question.item
+    answer = markdown_text(item.answer)
+    points = checklist(item.key_points, numbered)
+    if width >= WIDE:
+        grid = Table.grid(padding=(0, 3), expand=True)
+        grid.add_column(ratio=3)
+        grid.add_column(ratio=2)
+        grid.add_row(Group(Text("Answer", style="bold"), answer), Group(Text("Did you cover…", style="bold"), points))
+        body: RenderableType = grid
+    else:
+        body = Group(section("Answer", answer), section("Did you cover…", points))
+    return Panel(body, border_style="green", padding=(1, 2))
+
+
+def feedback_view(question: Question, correct: bool, given: str, message: str = "") -> RenderableType:
+    """After an auto-graded answer: right or wrong, the correct answer, the explanation and pitfalls."""
+    parts: list[RenderableType] = []
+    if correct:
+        parts.append(Text("✓ Correct", style="bold green"))
+    else:
+        parts.append(Text(f"✗ Not quite{': you answered ' + given if given else ''}", style="bold red"))
+    if question.kind == "mcq":
+        letter = LETTERS[question.correct]
+        parts.append(
+            Text.assemble(
+                ("Answer: ", "bold"), (f"{letter}  ", "bold cyan"), plain_math(question.options[question.correct])
+            )
+        )
+        parts += [Text(""), markdown_text(question.item.answer)]
+    elif question.kind == "numeric":
+        expected = ", ".join(f"{value:.6g}" for value in question.problem.answer)
+        parts.append(Text.assemble(("Answer: ", "bold"), (expected, "bold cyan")))
+        parts += [Text(""), Text("Worked solution", style="bold")]
+        parts += [Padding(Text(plain_math(line)), (0, 0, 0, 2)) for line in question.problem.solution]
+    return Panel(Group(*parts), border_style="green" if correct else "red", padding=(1, 2))
+
+
+def pitfalls_view(question: Question) -> RenderableType | None:
+    if question.item is None or not question.item.pitfalls:
+        return None
+    return Padding(section("Pitfalls", bullet_list(question.item.pitfalls, "✗", "red")), (0, 2))
+
+
+def summary_view(summary) -> RenderableType:
+    """The end of a session: score by topic, time taken, what is due next."""
+    table = Table(title="Session summary", title_justify="left", box=None, pad_edge=False)
+    table.add_column("topic", style="cyan", no_wrap=True)
+    table.add_column("answered", justify="right")
+    table.add_column("right", justify="right")
+    table.add_column("score", justify="right")
+    for topic, (answered, right) in summary.by_topic.items():
+        table.add_row(topic, str(answered), str(right), f"{100 * right / answered:.0f}%" if answered else "-")
+    if len(summary.by_topic) > 1:
+        table.add_row(
+            Text("all", style="bold"),
+            str(summary.answered),
+            str(summary.right),
+            f"{100 * summary.right / summary.answered:.0f}%" if summary.answered else "-",
+        )
+    minutes, seconds = divmod(int(summary.seconds), 60)
+    lines = [
+        table if summary.answered else Text("No answers this session.", style="dim"),
+        Text(""),
+        Text(f"Time: {minutes} min {seconds:02d} s" + (f" · {summary.note}" if summary.note else "")),
+        Text(summary.due_line),
+    ]
+    return Panel(Group(*lines), border_style="magenta", padding=(1, 2))
+
+
+def describe_wait(seconds: float) -> str:
+    """'now', 'in 10 min', 'in 3 h', 'in 2 days'."""
+    if seconds < 30:
+        return "now"
+    if seconds < 3600:
+        return f"in {max(1, round(seconds / 60))} min"
+    if seconds < 86400:
+        return f"in {round(seconds / 3600)} h"
+    return "in " + plural(round(seconds / 86400), "day")
+
+
+def saved_note(wait_seconds: float, lead: str = "") -> Text:
+    """'Saved. Next review in 2 days.' after an answer, with an optional sentence before it."""
+    text = f"{lead} " if lead else ""
+    return Text(f"{text}Saved. Next review {describe_wait(wait_seconds)}.", style="dim")
+
+
+def due_line(due_now: int, next_day: int, later: str | None) -> str:
+    """'Due now: 3 · in the next 24 h: 12 · after that, next on 2026-11-25' for the summary."""
+    text = f"Due now: {due_now} · in the next 24 h: {next_day}"
+    if later:
+        text += f" · after that, next on {later[:10]}"
+    return text
+
+
+def review_header(learning: int, due: int, new: int, days: int | None, interview, paced: int | None) -> Text:
+    """'Review: 2 learning · 5 due · 20 new · 14 days to your interview (2026-12-20)'."""
+    text = Text(f"Review: {learning} learning · {due} due · {new} new")
+    if days is not None:
+        text.append(" · ")
+        text.append(f"{plural(days, 'day')} to your interview", style="bold")
+        text.append(f" ({interview})")
+        if paced:
+            text.append(f" · new items paced at {paced} a day to cover the bank in time")
+    return text
+
+
+def notice(text: str, style: str = "dim") -> Text:
+    """A one-line message in a session, shown as text (it may quote what the user typed)."""
+    return Text(text, style=style)

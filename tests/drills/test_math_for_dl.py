@@ -1,0 +1,23 @@
+"""Drills of the math-for-dl topic: answers recomputed by hand from the problem's params."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+
+
+def matmul_entry(p):
+    a, b, i, j = p["A"], p["B"], p["row"] - 1, p["col"] - 1
+    return [sum(a[i][k] * b[k][j] for k in range(len(b)))]
+
+
+EXPECTED = {
+    "matmul-entry": matmul_entry,
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_answer_matches_the_hand_formula_and_grades(name, seed):
+    assert_matches_hand_formula(name, seed, EXPECTED[name])
