@@ -12,7 +12,8 @@ Three functions and two small value types make the whole surface::
 `cards` maps every item id of the selection to its `ItemState`, or to None for an item never
 studied, in the order new items should be introduced. States are immutable and serialisable
 (`to_json`/`from_json`, `to_dict`/`from_dict`) and convert to and from `fsrs.Card`
-(`ItemState.from_card`, `state.to_card()`), so cards stored as fsrs JSON keep working.
+(`ItemState.from_card`, `state.to_card()`; `ItemState.from_card_json`, `state.to_card_json()`
+without importing fsrs), so cards stored as fsrs JSON keep working.
 
 With an interview ahead, `next_item` spends the time where it raises the expected number of items
 recalled at the interview most (docs/scheduling.md gives the method); without one, or once it has
@@ -176,7 +177,8 @@ def next_item(cards: dict, now: datetime, policy: Policy, spent_today_s: float =
     With a daily budget, None comes once the budget is spent, and an item is only given while at
     least half its expected time remains (so the day may overrun by up to half an item's time).
     With an interview ahead, the item given is the one whose study now adds the most expected
-    recall at the interview per expected second; None also comes when no item gains at least the
+    recall at the interview per expected second (a review that would add clearly more tomorrow is
+    held back: docs/scheduling.md); None also comes when no item gains at least the
     stopping threshold (`Policy.min_gain_per_minute`: by default 0.08 items a minute without a
     budget, none with one). Without an interview (or after it): due learning steps, then due
     reviews (up to reviews_per_day), then new items (up to new_per_day, counted from the states'

@@ -17,10 +17,12 @@ from quizprep.errors import QuizprepError
 from quizprep.options import (
     MAX_SEED,
     BankOption,
+    Difficulty,
     DifficultyOption,
     ExportFormat,
     InterviewDateOption,
     JsonOption,
+    MinutesOption,
     QuestionType,
     SeedOption,
     TagOption,
@@ -32,7 +34,7 @@ class _Group(TyperGroup):
     """A QuizprepError becomes `Error: ...` and its exit code; anything else a short report, not a traceback."""
 
     def invoke(self, ctx):
-        from quizprep.ui.console import print_error
+        from quizprep.ui.console import print_error, unexpected
 
         try:
             return super().invoke(ctx)
@@ -42,11 +44,7 @@ class _Group(TyperGroup):
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("click", "typer") or _debugging():
                 raise  # click's own exits and usage errors, or a developer asking for the traceback
-            print_error(
-                f"quizprep hit an unexpected problem: {type(exc).__name__}: {exc}. "
-                "Answers already confirmed as saved are kept; "
-                "set QUIZPREP_DEBUG=1 to see the details, and please report it."
-            )
+            print_error(unexpected(exc))
             raise typer.Exit(1) from None
 
 
@@ -172,19 +170,73 @@ def review(
         ),
     ] = None,
     interview_date: InterviewDateOption = None,
+    keep_going: Annotated[
+        bool, typer.Option("--keep-going", help="Past today's minutes: study on while a card still pays for its time.")
+    ] = False,
     bank: BankOption = None,
 ) -> None:
-    """Spaced-repetition review of what is due, as flashcards: learning cards, then due reviews, then new items.
+    """Study what raises your recall most: flashcards chosen one at a time by the planner.
 
-    Daily limits and desired retention are set with `quizprep config`. Rate each card 1 Again, 2 Hard, 3 Good, 4 Easy.
+    With an interview date (quizprep config interview-date), each card is the one that adds most to
+    what you will recall at the interview per minute, until today's minutes (config daily-minutes)
+    are spent. Without one it is plain FSRS: learning steps, due reviews, then new items.
+    Rate each card 1 Again, 2 Hard, 3 Good, 4 Easy; q quits, s skips, u undoes, d shows the demo.
+
+    Examples:
+
+    \b
+      quizprep review
+      quizprep review --topic attention-transformers -n 20
+      quizprep review --keep-going
     """
     from quizprep.modes.review import run_review
     from quizprep.ui.session import summary_view
 
     io = _session_io()
-    summary = run_review(_context(bank, interview_date=interview_date), _selection(topic, tag, difficulty), limit, io)
-    if summary.answered or summary.note != "nothing to ask":
+    ctx = _context(bank, interview_date=interview_date)
+    summary = run_review(ctx, _selection(topic, tag, difficulty), limit, io, keep_going)
+    if summary.answered:
         io.show(summary_view(summary))
+
+
+@app.command()
+def plan(
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    difficulty: DifficultyOption = None,
+    interview_date: InterviewDateOption = None,
+    minutes: Annotated[
+        float | None,
+        typer.Option("--minutes", "-m", min=5, max=600, show_default=False, help="Plan with this many minutes a day."),
+    ] = None,
+    target: Annotated[float, typer.Option("--target", min=0.5, max=0.99, help="The readiness to aim for.")] = 0.9,
+    as_json: JsonOption = False,
+    bank: BankOption = None,
+) -> None:
+    """Your study plan to the interview: minutes, new items and reviews each day, and projected readiness.
+
+    Readiness is the expected share of the selection you recall at the interview. The days are
+    simulated with the planner and its memory model (your fitted parameters after quizprep optimize).
+
+    Examples:
+
+    \b
+      quizprep plan
+      quizprep plan --minutes 45 --target 0.85
+      quizprep plan --topic llm-training --json
+    """
+    from quizprep.modes.review import plan_for
+
+    ctx = _context(bank, interview_date=interview_date)
+    projection = plan_for(ctx, _selection(topic, tag, difficulty), minutes, target, _note)
+    if as_json:
+        _json(projection)
+        return
+    from quizprep.ui.console import stdout_console
+    from quizprep.ui.plan import plan_view
+
+    console = stdout_console()
+    console.print(plan_view(projection, console.width, console.encoding.lower() not in ("utf-8", "utf8")))
 
 
 @app.command()
@@ -193,9 +245,7 @@ def interview(
         int,
         typer.Option("--limit", "--questions", "-n", min=1, max=50, help="Number of questions, spread across topics."),
     ] = 5,
-    minutes: Annotated[
-        float, typer.Option("--minutes", "-m", min=0.25, max=60, help="Time per question, in minutes.")
-    ] = 3,
+    minutes: MinutesOption = 3,
     topic: TopicOption = None,
     tag: TagOption = None,
     difficulty: DifficultyOption = None,
@@ -246,6 +296,120 @@ def drill(
     io.show(summary_view(summary))
 
 
+class _PracticeByDefault(TyperGroup):
+    """`quizprep code NAME` practises NAME: a first word that is no subcommand goes to `practice`."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args.insert(0, "practice")
+        return super().resolve_command(ctx, args)
+
+
+code_app = typer.Typer(
+    cls=_PracticeByDefault,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(code_app, name="code")
+CodeTimeoutOption = Annotated[
+    float, typer.Option("--timeout", min=0.5, max=600.0, help="Seconds one test run may take.")
+]
+CodeTopicOption = Annotated[
+    str | None, typer.Option("--topic", "-t", show_default=False, help="Only exercises of this bank topic.")
+]
+
+
+@code_app.callback(invoke_without_command=True)
+def code(
+    ctx: typer.Context,
+    list_: Annotated[bool, typer.Option("--list", "-l", help="List the exercises and when each is due.")] = False,
+    topic: CodeTopicOption = None,
+    as_json: JsonOption = False,
+    timeout: CodeTimeoutOption = 10.0,
+) -> None:
+    """Practise the due coding exercise, or one by name; list them with --list.
+
+    In a session: Enter runs the hidden tests on your file, h shows a hint, g gives up, q quits.
+
+    Examples:
+
+    \b
+      quizprep code                      # the exercise that is due
+      quizprep code softmax              # one exercise
+      quizprep code check softmax my_softmax.py --json
+      quizprep code show softmax --solution
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if list_:
+        from quizprep import store
+        from quizprep.exercises import list_exercises
+
+        context = _context()
+        with context.state() as conn:
+            rows = [row.to_dict() for row in list_exercises(store.all_cards(conn), context.now, topic)]
+        if as_json:
+            _json(rows)
+            return
+        from quizprep.ui.code import exercises_table
+
+        _show(exercises_table(rows))
+        return
+    _practise(None, topic, timeout, as_json)
+
+
+@code_app.command("practice")
+def code_practice(
+    name: Annotated[str | None, typer.Argument(metavar="[NAME]", show_default=False, help="The exercise.")] = None,
+    topic: CodeTopicOption = None,
+    as_json: JsonOption = False,
+    timeout: CodeTimeoutOption = 10.0,
+) -> None:
+    """Practise one exercise: its stub opens in $VISUAL/$EDITOR, Enter runs the hidden tests."""
+    _practise(name, topic, timeout, as_json)
+
+
+def _practise(name, topic, timeout, as_json) -> None:
+    from quizprep.modes.code import run_code
+
+    io = _session_io()
+    practice = run_code(_context(), name, topic, io, timeout=timeout)
+    if as_json:
+        _json(practice.to_dict())
+
+
+@code_app.command("check")
+def code_check(
+    name: Annotated[str, typer.Argument(help="The exercise, e.g. softmax.")],
+    file: Annotated[Path, typer.Argument(help="The Python file that defines the function.")],
+    as_json: JsonOption = False,
+    timeout: CodeTimeoutOption = 10.0,
+) -> None:
+    """Run an exercise's hidden tests on FILE; exit 0 when all pass, 1 otherwise. Never prompts."""
+    from quizprep.exercises import CATALOG, check_file
+
+    report = check_file(name, file, timeout)
+    if as_json:
+        _json(report.to_dict())
+    else:
+        from quizprep.ui.code import report_view
+
+        _show(report_view(report.to_dict(), CATALOG[name][3]))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@code_app.command("show")
+def code_show(
+    name: Annotated[str, typer.Argument(help="The exercise.")],
+    solution: Annotated[bool, typer.Option("--solution", help="Print the reference solution instead.")] = False,
+) -> None:
+    """Print the starting file of an exercise (signature and full specification), or its reference solution."""
+    from quizprep import exercises
+
+    typer.echo((exercises.solution if solution else exercises.stub)(name), nl=False)
+
+
 @app.command("config")
 def config_command(
     key: Annotated[
@@ -256,24 +420,65 @@ def config_command(
         typer.Argument(metavar="[VALUE]", help="New value; without one, the setting is shown.", show_default=False),
     ] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Return the setting to its default.")] = False,
+    at: Annotated[
+        str | None,
+        typer.Option("--time", metavar="HH:MM", show_default=False, help="With interview-date: the interview's time."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """See or change settings: new-per-day, reviews-per-day, desired-retention, interview-date."""
+    """See or change settings: daily limits, retention, the interview date and time, daily minutes.
+
+    Examples:
+
+    \b
+      quizprep config interview-date 2026-12-20 --time 14:00
+      quizprep config daily-minutes 30
+      quizprep config new-per-day --unset
+    """
     from quizprep import config
 
-    with _context().state() as conn:
-        values = config.change(conn, key, value, unset)
+    ctx = _context()
+    if at is not None and key != "interview-date":
+        raise typer.BadParameter("--time goes with interview-date", param_hint="'--time'")
+    with ctx.state() as conn:
+        values = config.change(conn, key, value, unset, ctx.today())
+        if at is not None:
+            values = config.change(conn, "interview-time", at, unset, ctx.today())
+    rows = config.rows(values, key)
     if as_json:
-        _json(
-            {
-                name: (None if v is None else str(v) if not isinstance(v, (int, float)) else v)
-                for name, v in values.items()
-            }
-        )
+        _json(config.as_json(values))
         return
     from quizprep.ui.listings import settings_view
 
-    _show(settings_view(config.rows(values, key)))
+    _show(settings_view(rows))
+
+
+@app.command()
+def optimize(
+    as_json: JsonOption = False,
+) -> None:
+    """Fit FSRS's memory model to your own answers, so every schedule, recall figure and plan uses it.
+
+    Needs a few hundred answers given a day or more apart, and the optimizer extra:
+    pip install 'quizprep[optimizer]'. Shows log loss and RMSE on your history before and after.
+
+    Examples:
+
+    \b
+      quizprep optimize
+      quizprep config fsrs-parameters --unset     # back to the defaults
+    """
+    from quizprep.optimize import fit_and_store
+
+    ctx = _context()
+    with ctx.state() as conn:
+        result = fit_and_store(conn, ctx.tz)
+    if as_json:
+        _json(result.to_dict())
+        return
+    from quizprep.ui.listings import fit_view
+
+    _show(fit_view(result.to_dict()))
 
 
 @app.command()
@@ -405,9 +610,13 @@ def export(
         bool, typer.Option("--answer-key", help="With --no-answers: add the answers at the end.")
     ] = False,
     no_demos: Annotated[bool, typer.Option("--no-demos", help="Markdown: leave out the demo output (faster).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it already exists.")] = False,
     bank: BankOption = None,
 ) -> None:
-    """Export the selected items: a markdown study guide, the bank as JSON, or an Anki deck."""
+    """Export the selected items: a markdown study guide, the bank as JSON, or an Anki deck.
+
+    An existing output file is replaced only with --force (or a yes at a terminal).
+    """
     from quizprep.export import ExportRequest, run_export
 
     if answer_key and not no_answers:
@@ -417,12 +626,25 @@ def export(
     if (no_answers or no_demos) and format is not ExportFormat.markdown:
         raise typer.BadParameter("--no-answers and --no-demos apply to --format markdown", param_hint="'--format'")
     wanted = [part.strip() for entry in ids or [] for part in entry.split(",") if part.strip()]
+    target = output or ("quizprep.apkg" if format is ExportFormat.anki else "-")
+    force = force or _confirm_replace(target)
     request = ExportRequest(
-        format.value, output, wanted, due, weak, not no_answers, answer_key, not (no_answers or no_demos)
+        format.value, output, wanted, due, weak, not no_answers, answer_key, not (no_answers or no_demos), force
     )
     note = run_export(_context(bank), _selection(topic, tag, difficulty), request)
     if note:
         _note(note)
+
+
+def _confirm_replace(target: str) -> bool:
+    """At a terminal, ask before replacing an existing file; elsewhere the answer is no (use --force)."""
+    import sys
+
+    if target == "-" or not Path(target).expanduser().exists() or not sys.stdin.isatty():
+        return False
+    from quizprep.ui.console import safe
+
+    return typer.confirm(f"{safe(target)} exists. Replace it?", default=False)
 
 
 @app.command()
@@ -478,8 +700,8 @@ def demo(
             )
         )
         return
-    from quizprep.ui.demo import demo_view
     from quizprep.ui.console import stdout_console
+    from quizprep.ui.demo import demo_view
 
     console = stdout_console()
     console.print(demo_view(result, console.width))
@@ -524,6 +746,90 @@ def info(bank: BankOption = None) -> None:
     _show(info_view(gather(list(bank or []))))
 
 
+@app.command("import")
+def import_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            show_default=False,
+            help="An Anki package (.apkg, .colpkg), a CSV/TSV file (Anki's text export too) or a markdown list (.md).",
+        ),
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="NAME", show_default=False, help="The bank's name (banks/NAME.yaml)."),
+    ] = None,
+    difficulty: Annotated[
+        Difficulty, typer.Option("--difficulty", "-d", metavar="1|2|3", help="The difficulty imported items get.")
+    ] = Difficulty.practitioner,
+    media: Annotated[bool, typer.Option("--media", help="Copy the pictures and sounds cards use into media/.")] = False,
+    with_history: Annotated[
+        bool, typer.Option("--with-history", help="Bring in the package's review history, so scheduling continues.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import your own cards: Anki packages, CSV/TSV files and markdown question lists become a bank of yours.
+
+    The bank is written to the data folder's banks/ folder and loads with the bundled one. Importing a newer
+    version of the same file updates its items by id (your progress stays); importing it twice changes nothing.
+
+    Examples:
+
+    \b
+      quizprep import ~/Downloads/ml-deck.apkg --with-history
+      quizprep import questions.csv --name my-questions
+      quizprep import README.md --dry-run
+    """
+    from quizprep.importers import import_file
+    from quizprep.ui.imports import import_view
+
+    report = import_file(
+        file, name=name, difficulty=int(difficulty.value), media=media, with_history=with_history, dry_run=dry_run
+    )
+    if report.history and not dry_run:
+        from quizprep.history import import_reviews
+
+        ctx = _context()
+        with ctx.state() as conn:
+            report.history_added = import_reviews(conn, report.history, ctx.now)
+    if as_json:
+        _json(report.to_dict())
+        return
+    _show(import_view(report))
+
+
+@app.command()
+def search(
+    query: Annotated[list[str], typer.Argument(metavar="TEXT...", show_default=False, help="Words to look for.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Show at most this many items.")] = 10,
+    bank: BankOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Search the questions, answers and key points of the loaded banks; best matches first.
+
+    Examples:
+
+    \b
+      quizprep search kv cache
+      quizprep search "layer norm" --json
+    """
+    from quizprep.search import search as search_bank
+
+    text = " ".join(query)
+    hits = search_bank(_context(bank).bank(), text, limit)
+    if as_json:
+        _json({"query": text, "hits": [hit.to_dict() for hit in hits]})
+        return
+    from quizprep.ui.search import search_view
+
+    _show(search_view(hits, text))
+
+
 def main() -> None:
     """Console-script entry point."""
+    from quizprep.ui.terminal import install_signal_handlers
+
+    install_signal_handlers()
     app(prog_name="quizprep")

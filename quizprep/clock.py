@@ -37,19 +37,54 @@ def at_local(day: date, moment: time, tz: tzinfo | None) -> datetime:
     return datetime.combine(day, moment, tzinfo=tz or timezone.utc).astimezone(timezone.utc)
 
 
-def interview_date(given: date | None, stored: date | None) -> date | None:
-    """The interview date in force: the one given on the command line wins over the stored setting."""
-    return given if given is not None else stored
+def interview_date(given: date | None, stored: date | None, today: date | None = None) -> date | None:
+    """The interview date in force: the one given on the command line wins over the stored setting.
+
+    With `today`, a stored date outside today .. five years ahead (an interview already
+    past, a mistyped year) counts as no date: planning for it would only mislead or overflow.
+    """
+    if given is not None:
+        return given
+    if stored is not None and today is not None and not today <= stored <= latest_interview_date(today):
+        return None
+    return stored
+
+
+def latest_interview_date(today: date) -> date:
+    """Five years after `today` (28 February for 29 February), never past the calendar's end."""
+    year = min(today.year + MAX_YEARS_AHEAD, date.max.year)
+    try:
+        return today.replace(year=year)
+    except ValueError:  # 29 February
+        return today.replace(year=year, day=28)
 
 
 def check_interview_date(day: date, today: date) -> date:
     """A date from today up to five years ahead; anything else is a usage error naming the range."""
     from quizprep.errors import BadValueError
 
-    try:
-        latest = today.replace(year=today.year + MAX_YEARS_AHEAD)
-    except ValueError:  # 29 February
-        latest = today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
+    latest = latest_interview_date(today)
     if not today <= day <= latest:
         raise BadValueError(f"the interview date must be from today ({today}) to {latest}, not {day}")
     return day
+
+
+def ignored_interview_note(stored: str | date | None, today: date) -> str | None:
+    """Why a stored interview date plans nothing (it is past, or too far ahead), or None when it is usable."""
+    if stored is None:
+        return None
+    if isinstance(stored, str):
+        try:
+            stored = date.fromisoformat(stored.strip())
+        except ValueError:
+            return None
+    if stored < today:
+        why = "is in the past"
+    elif stored > latest_interview_date(today):
+        why = f"is more than {MAX_YEARS_AHEAD} years ahead"
+    else:
+        return None
+    return (
+        f"Your interview date ({stored}) {why}, so nothing is planned for it. Set the next one with "
+        "`quizprep config interview-date YYYY-MM-DD`, or remove it with `quizprep config interview-date --unset`."
+    )

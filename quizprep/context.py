@@ -47,6 +47,12 @@ class Context:
 
         return select_items(self.bank(), selection.topics, selection.tags, selection.difficulties)
 
+    def today(self) -> date:
+        """The user's local date."""
+        from quizprep.clock import local_day
+
+        return local_day(self.now, self.tz)
+
     def draw_seed(self) -> int:
         """The seed given, or a fresh one (printed by the caller, so the session can be replayed)."""
         if self.seed is None:
@@ -66,13 +72,25 @@ class Context:
         finally:
             conn.close()
 
-    def policy(self, settings: dict):
-        """Scheduling policy from the stored settings, with the command line's interview date winning."""
+    def plan(self, settings: dict):
+        """The schedule's settings: stored ones, with the command line's interview date winning."""
         from quizprep.clock import interview_date
-        from quizprep.scheduler import Policy
+        from quizprep.scheduler import Plan
 
-        return Policy(
+        return Plan(
             desired_retention=settings["desired-retention"],
-            interview_date=interview_date(self.interview_date, settings["interview-date"]),
-            tz=self.tz,
+            interview_date=interview_date(self.interview_date, settings["interview-date"], self.today()),
+            interview_time=settings["interview-time"],
+            daily_minutes=settings["daily-minutes"],
+            parameters=settings["fsrs-parameters"],
+            new_per_day=settings["new-per-day"],
+            reviews_per_day=settings["reviews-per-day"],
         )
+
+    def policy(self, conn: sqlite3.Connection):
+        """The scheduling policy in force: settings, interview, fitted parameters, the user's own answer times."""
+        from quizprep import config, store
+        from quizprep.scheduler import expected_seconds, make_policy
+
+        plan = self.plan(config.load(conn))
+        return make_policy(plan, self.tz, expected_seconds(store.review_durations(conn)))

@@ -84,6 +84,12 @@ def read_regular(path: Path, limit: int, *, follow: bool = True) -> tuple[bytes,
     except OSError as exc:
         if not follow and os.path.islink(path):
             raise FileRefused(path, "is a symbolic link") from exc
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            raise exc from None
+        if not stat.S_ISREG(mode):  # a socket cannot even be opened: say what it is
+            raise FileRefused(path, f"is {kind_of_mode(mode)}, not a regular file") from exc
         raise
     try:
         info = os.fstat(fd)
@@ -167,13 +173,19 @@ def current_umask() -> int:
 
 @contextmanager
 def writing(
-    path: Path | str, *, protected: Iterable[Path] = (), force: bool = False, mode: int | None = None
+    path: Path | str,
+    *,
+    protected: Iterable[Path] = (),
+    force: bool = False,
+    mode: int | None = None,
+    durable: bool = True,
 ) -> Iterator[Path]:
     """Yield a temporary path beside `path` to fill; on success it replaces `path` atomically.
 
     The target is checked before and again just before the rename. `mode` sets the permission
-    bits outright (a secret key wants 0600). Every failure removes the temporary file; an OSError
-    becomes a FileRefused naming the target.
+    bits outright (a secret key wants 0600). `durable` False skips the fsyncs, for files that are
+    checked when read and cheap to rebuild (cache entries): the rename stays atomic. Every failure
+    removes the temporary file; an OSError becomes a FileRefused naming the target.
     """
     path = Path(path).expanduser()
     protected = list(protected)
@@ -186,7 +198,7 @@ def writing(
     temp = Path(name)
     try:
         yield temp
-        _settle(temp, existing, mode)
+        _settle(temp, existing, mode, durable)
         check_target(path, protected, force or existing is not None)
         os.replace(temp, path)
     except BaseException as exc:
@@ -194,17 +206,19 @@ def writing(
         if isinstance(exc, OSError):
             raise FileRefused(path, f"cannot write: {exc.strerror or exc}") from exc
         raise
-    _sync_folder(path.parent)
+    if durable:
+        _sync_folder(path.parent)
 
 
-def _settle(temp: Path, existing: os.stat_result | None, mode: int | None) -> None:
+def _settle(temp: Path, existing: os.stat_result | None, mode: int | None, durable: bool) -> None:
     """Flush the temporary file to disk and give it the permissions the target should have."""
     fd = os.open(temp, os.O_RDWR | BINARY | NOFOLLOW)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):  # a library replaced our file with something else
             raise OSError(f"the temporary file became {kind_of_mode(info.st_mode)}")
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     finally:
         os.close(fd)
     if mode is not None or existing is None:
@@ -233,9 +247,16 @@ def _sync_folder(folder: Path) -> None:
 
 
 def write_file(
-    path: Path | str, data: bytes | str, *, protected: Iterable[Path] = (), force: bool = False, mode: int | None = None
+    path: Path | str,
+    data: bytes | str,
+    *,
+    protected: Iterable[Path] = (),
+    force: bool = False,
+    mode: int | None = None,
+    durable: bool = True,
 ) -> None:
     """Write `data` (text is written as UTF-8, line ends untouched) to `path` by the rules above."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    with writing(path, protected=protected, force=force, mode=mode) as temp, open(temp, "wb") as handle:
-        handle.write(payload)
+    with writing(path, protected=protected, force=force, mode=mode, durable=durable) as temp:
+        with open(temp, "wb") as handle:
+            handle.write(payload)

@@ -98,4 +98,26 @@ InterviewDateOption = Annotated[
         help="Plan for this interview date (default: `quizprep config interview-date`).",
     ),
 ]
+
+
+def _minutes(text: str) -> float:
+    """Minutes per question: a finite number from MIN_MINUTES to MAX_MINUTES (typer's own range lets NaN through)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected a number of minutes from {MIN_MINUTES:g} to {MAX_MINUTES:g}, not {text!r}"
+        ) from None
+    if not MIN_MINUTES <= value <= MAX_MINUTES:  # also false for NaN
+        raise typer.BadParameter(f"expected a number of minutes from {MIN_MINUTES:g} to {MAX_MINUTES:g}, not {text}")
+    return value
+
+
+MIN_MINUTES, MAX_MINUTES = 0.25, 60.0
+MinutesOption = Annotated[
+    float,
+    typer.Option(
+        "--minutes", "-m", parser=_minutes, metavar="MINUTES", help="Time per question, in minutes (0.25 to 60)."
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]

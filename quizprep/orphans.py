@@ -10,10 +10,11 @@ from quizprep import store
 
 
 def known_keys(bank) -> set[str]:
-    """Every card key the loaded banks and the drill templates account for."""
-    from quizprep.drills import CATALOG, card_id
+    """Every card key the loaded banks, the drill templates and the coding exercises account for."""
+    from quizprep import drills, exercises
 
-    return set(bank.by_id) | {card_id(name) for name in CATALOG}
+    keys = set(bank.by_id) | {drills.card_id(name) for name in drills.CATALOG}
+    return keys | {exercises.card_id(name) for name in exercises.CATALOG}
 
 
 def prune(conn: sqlite3.Connection, found: list[tuple[str, int, str]], now: datetime) -> tuple[int, Path]:

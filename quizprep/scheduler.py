@@ -1,36 +1,37 @@
-"""Spaced repetition with FSRS (the `fsrs` package), bent towards an interview date.
+"""Scheduling as the application uses it: stored rows to planner states and back, the policy in force.
 
-Pure functions: the clock (`now`, an aware UTC datetime) and the settings are passed
-in, nothing is read from the environment, and fsrs's interval fuzzing is off so the
-same answers at the same times always give the same schedule.
+The memory model and the planner live in `quizprep.api` (and `quizprep.planner`); this module
+adapts them to what the state database keeps. A card is stored as fsrs's Card JSON (so
+databases written by earlier versions keep working), with one extra key, `first_review`, that
+fsrs ignores and the planner uses to count today's new items.
 
-Interview policy (see README): with an interview date set, and until the day before
-it, no due date runs past the start of that day, so every item's last review falls
-on the eve of the interview at the latest; and new items are introduced fast enough
-that the whole selection has been seen with a quarter of the remaining days to spare.
+Pure: the clock and the settings are passed in.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
+import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-
-from quizprep.clock import at_local, local_day
+from datetime import date, datetime, time, tzinfo
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
+MIN_TIMED_ANSWERS = 20  # answers of a kind needed before the user's own durations replace the defaults
 
 
 @dataclass(frozen=True)
-class Policy:
-    """What shapes the schedule: the target recall and the interview date (and the user's time zone)."""
+class Plan:
+    """The settings that shape a schedule, before they become an `api.Policy`."""
 
     desired_retention: float = 0.9
     interview_date: date | None = None
-    tz: timezone | None = None  # the user's local zone, for day boundaries; None means UTC
+    interview_time: time = time(9, 0)
+    daily_minutes: float | None = None
+    parameters: tuple[float, ...] | None = None
+    new_per_day: int | None = 20
+    reviews_per_day: int | None = 200
 
 
 def card_number(item_id: str) -> int:
@@ -38,65 +39,61 @@ def card_number(item_id: str) -> int:
     return int(hashlib.sha1(item_id.encode()).hexdigest()[:12], 16)
 
 
-def new_card(item_id: str, now: datetime):
-    from fsrs import Card
+def make_policy(plan: Plan, tz: tzinfo, seconds=None):
+    """The `api.Policy` for a plan in the user's zone (the interview moment is its local date and time)."""
+    from quizprep.api import Policy
+    from quizprep.clock import at_local
 
-    return Card(card_id=card_number(item_id), due=now)
-
-
-def card_from_json(text: str):
-    from fsrs import Card
-
-    return Card.from_json(text)
-
-
-def fsrs_scheduler(desired_retention: float):
-    from fsrs import Scheduler
-
-    return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
-
-
-def review(card, rating: int, now: datetime, policy: Policy, duration_ms: int | None = None):
-    """The card after a rating at `now` (1 Again .. 4 Easy), with the interview cap applied."""
-    from fsrs import Rating
-
-    scheduler = fsrs_scheduler(policy.desired_retention)
-    updated, _ = scheduler.review_card(card, Rating(rating), review_datetime=now, review_duration=duration_ms)
-    return cap_for_interview(updated, now, policy)
+    interview_at = at_local(plan.interview_date, plan.interview_time, tz) if plan.interview_date else None
+    return Policy(
+        interview_at=interview_at,
+        daily_minutes=plan.daily_minutes,
+        desired_retention=plan.desired_retention,
+        parameters=plan.parameters,
+        tz=tz,
+        seconds=seconds,
+        new_per_day=plan.new_per_day,
+        reviews_per_day=plan.reviews_per_day,
+    )
 
 
-def interview_cutoff(policy: Policy) -> datetime | None:
-    """Start of the day before the interview, in UTC: the latest moment a review is scheduled for."""
-    if policy.interview_date is None:
+def state_of(row):
+    """The planner state of a stored row (None for no row, or a card never reviewed)."""
+    if row is None:
         return None
-    return at_local(policy.interview_date - timedelta(days=1), time(0, 0), policy.tz)
+    from quizprep.planner.state import ItemState
+
+    data = json.loads(row.card_json)
+    first = data.get("first_review")
+    return ItemState.from_card_json(row.card_json, datetime.fromisoformat(first) if first else None)
 
 
-def cap_for_interview(card, now: datetime, policy: Policy):
-    """Pull a due date that would fall after the cutoff back to the cutoff (only while the cutoff is ahead)."""
-    cutoff = interview_cutoff(policy)
-    if cutoff is not None and now < cutoff < card.due:
-        card.due = cutoff
-    return card
+def card_json(key: str, state) -> str:
+    """What the database keeps for a state: fsrs's Card JSON plus the first review."""
+    from quizprep.planner.state import card_dict
+
+    data = card_dict(state, card_number(key))
+    data["first_review"] = state.first_review.isoformat() if state.first_review else None
+    return json.dumps(data)
 
 
-def retrievability(card, now: datetime, policy: Policy) -> float:
-    """Predicted probability of recalling the card at `now` (0 for a card never reviewed)."""
-    return float(fsrs_scheduler(policy.desired_retention).get_card_retrievability(card, now))
+def recall_at(row, at: datetime, policy) -> float:
+    """Probability of recalling a stored item at `at` (0 for an item never reviewed)."""
+    from quizprep.api import recall
+
+    return recall(state_of(row), at, policy)
 
 
-def days_left(now: datetime, policy: Policy) -> int | None:
-    if policy.interview_date is None:
-        return None
-    return (policy.interview_date - local_day(now, policy.tz)).days
+def expected_seconds(durations: dict[str, list[int]]):
+    """The user's own mean seconds for a first look, a recall and a lapse, where there are enough
+    timed answers of that kind (`MIN_TIMED_ANSWERS`); the planner's defaults elsewhere.
+    `durations` maps 'new', 'recall' and 'lapse' to answer times in milliseconds."""
+    from quizprep.api import Seconds
 
-
-def new_quota(base_limit: int, unseen: int, now: datetime, policy: Policy) -> int:
-    """New items allowed today: the daily limit, raised if needed to introduce every unseen
-    item before the interview with a quarter of the remaining days (at least two) to spare."""
-    remaining = days_left(now, policy)
-    if remaining is None or remaining <= 0 or unseen <= 0:
-        return base_limit
-    spare = max(2, math.ceil(remaining / 4))
-    days_to_introduce = max(1, remaining - spare)
-    return max(base_limit, math.ceil(unseen / days_to_introduce))
+    defaults = Seconds()
+    values = {}
+    for kind in ("new", "recall", "lapse"):
+        times = [ms for ms in durations.get(kind, []) if ms is not None and 0 < ms <= 3_600_000]
+        enough = len(times) >= MIN_TIMED_ANSWERS
+        values[kind] = sum(times) / len(times) / 1000 if enough else getattr(defaults, kind)
+    return Seconds(**values)

@@ -2,14 +2,23 @@
 
 Every answer is written (new FSRS state plus a review-log row, one transaction)
 before its feedback is shown, so quitting, Ctrl-C, end of input or a killed
-process never loses an answer already given. At any prompt: q quits, u undoes
-the last answer (its state restored, its log row removed), d runs the demo of
-the item just answered, s skips the current question.
+process never loses an answer already confirmed as saved. At any prompt: q quits,
+u undoes the last answer (its state restored, its log row removed), d runs the
+demo of the item just answered, s skips the current question.
+
+Saving waits for another session's write lock (a notice after a second, the
+answer kept in memory for up to SAVE_WAIT_SECONDS); an answer that cannot be
+saved (read-only database, full disk, I/O error, a lock never released) ends the
+session with UnsavedAnswerError (exit 1), whose message says it was not saved.
+Undo takes back only this session's own answer, and only while it is still the
+item's latest from any terminal. SIGTERM and SIGHUP end a session like Ctrl-C,
+with the summary, then exit with 128 + the signal number (see `ui.terminal`).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,11 +27,28 @@ from quizprep import store
 from quizprep.clock import utc_now
 from quizprep.errors import QuizprepError
 from quizprep.questions import LETTERS, Question, flashcard, grade_choice
-from quizprep.scheduler import AGAIN, GOOD, LEARNING, RELEARNING, REVIEW, Policy
+from quizprep.scheduler import AGAIN, GOOD, LEARNING, RELEARNING, REVIEW
 from quizprep.ui.session import notice
-from quizprep.ui.terminal import LineIO, shown
+from quizprep.ui.terminal import LineIO, Terminated, markup, shown
 
-RATING_PROMPT = "How well did you know it?  [bold]1[/] Again  [bold]2[/] Hard  [bold]3[/] Good  [bold]4[/] Easy : "
+RATING_PROMPT = markup(
+    "How well did you know it?  [bold]1[/] Again  [bold]2[/] Hard  [bold]3[/] Good  [bold]4[/] Easy : "
+)
+SAVE_WAIT_SECONDS = 60.0  # how long an answer waits in memory for another session's write lock
+WAIT_NOTICE_SECONDS = 1.0  # after this long, say that the save is waiting
+ATTEMPT_TIMEOUT_MS = 200  # SQLite's own wait per attempt, so the loop can speak and be interrupted
+
+
+class UnsavedAnswerError(QuizprepError):
+    """The answer just given could not be saved; the message says so and why."""
+
+
+class SessionEnded(QuizprepError):
+    """A signal ended the session; the exit code is 128 + the signal number."""
+
+    def __init__(self, message: str, signum: int):
+        super().__init__(message)
+        self.exit_code = 128 + signum
 
 
 class Quit(Exception):
@@ -51,38 +77,118 @@ class Recorded:
     card: store.CardRow
     rating: int
     correct: bool | None
+    answer_ms: int | None = None
 
 
 class Recorder:
-    """Applies a rating to an item's FSRS card and saves state and log row in one transaction."""
+    """Applies a rating to an item's FSRS card and saves state and log row in one transaction.
 
-    def __init__(self, conn: sqlite3.Connection, policy: Policy, mode: str):
+    `on_wait` is called once per save that has waited WAIT_NOTICE_SECONDS on another session's lock.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, policy, mode: str, on_wait: Callable[[], None] | None = None):
         self.conn = conn
         self.policy = policy
         self.mode = mode
+        self.on_wait = on_wait
+        self.saving = False  # true from the start of a save until it is confirmed
 
     def record(self, key: str, rating: int, correct: bool | None, answer_ms: int | None, now: datetime) -> Recorded:
-        from quizprep.scheduler import card_from_json, new_card, review
+        """Save one answer, waiting for another session's lock; UnsavedAnswerError when it cannot be saved."""
+        self.saving = True
+        try:
+            recorded = self.patiently(lambda: self.save(key, rating, correct, answer_ms, now))
+        except store.WriteError as exc:
+            raise UnsavedAnswerError(unsaved_message(exc, self.conn)) from exc
+        self.saving = False
+        return recorded
 
-        with store.transaction(self.conn):
-            previous = store.card_row(self.conn, key)
-            card = card_from_json(previous.card_json) if previous else new_card(key, now)
-            updated = review(card, rating, now, self.policy, answer_ms)
-            lapsed = previous is not None and previous.state == REVIEW and rating == AGAIN
-            row = store.CardRow(
-                item_id=key,
-                card_json=updated.to_json(),
-                due=store.iso(updated.due),
-                state=int(updated.state),
-                reps=(previous.reps if previous else 0) + 1,
-                lapses=(previous.lapses if previous else 0) + int(lapsed),
-            )
-            entry = store.Review(key, store.iso(now), rating, self.mode, correct, answer_ms)
-            log_id = store.save_answer(self.conn, row, entry, store.iso(now))
-        return Recorded(key, log_id, previous, row, rating, correct)
+    def save(self, key: str, rating: int, correct: bool | None, answer_ms: int | None, now: datetime) -> Recorded:
+        """One transaction: read the stored row, compute the next state from it, write it only over that row."""
+        for _attempt in range(3):
+            try:
+                with store.transaction(self.conn):
+                    previous = store.card_row(self.conn, key)
+                    row = self.next_card(key, previous, rating, now, answer_ms)
+                    entry = store.Review(key, store.iso(now), rating, self.mode, correct, answer_ms)
+                    log_id = store.save_answer_over(self.conn, previous, row, entry, store.iso(now))
+                return Recorded(key, log_id, previous, row, rating, correct, answer_ms)
+            except store.Conflict:
+                continue  # the row changed under us: read it again and recompute
+        raise UnsavedAnswerError("your last answer was not saved: its item kept changing in another session")
+
+    def next_card(
+        self, key: str, previous: store.CardRow | None, rating: int, now: datetime, answer_ms: int | None
+    ) -> store.CardRow:
+        """The item's next scheduling state after `rating` at `now`, from the stored row (None: never answered)."""
+        from quizprep.api import answer
+        from quizprep.scheduler import card_json, state_of
+
+        before = state_of(previous)
+        after = answer(before, rating, now, self.policy, None if answer_ms is None else answer_ms / 1000)
+        lapsed = before is not None and before.phase == REVIEW and rating == AGAIN
+        return store.CardRow(
+            item_id=key,
+            card_json=card_json(key, after),
+            due=store.iso(after.due),
+            state=after.phase,
+            reps=(previous.reps if previous else 0) + 1,
+            lapses=(previous.lapses if previous else 0) + int(lapsed),
+        )
 
     def undo(self, recorded: Recorded) -> None:
-        store.undo_answer(self.conn, recorded.log_id, recorded.key, recorded.previous)
+        """Take back one answer this session saved; store.Conflict if another session answered the item since."""
+        self.patiently(lambda: store.undo_answer(self.conn, recorded.log_id, recorded.key, recorded.previous))
+
+    def patiently(self, action):
+        """Run a write, retrying while another process holds the lock, for up to SAVE_WAIT_SECONDS."""
+        started = time.monotonic()
+        told = False
+        self.busy_timeout(ATTEMPT_TIMEOUT_MS)
+        try:
+            while True:
+                try:
+                    return action()
+                except store.WriteError as exc:
+                    waited = time.monotonic() - started
+                    if not exc.locked or waited >= SAVE_WAIT_SECONDS:
+                        raise
+                    if not told and waited >= WAIT_NOTICE_SECONDS and self.on_wait is not None:
+                        told = True
+                        self.on_wait()
+                    time.sleep(0.05)
+        finally:
+            self.busy_timeout(store.BUSY_TIMEOUT_MS)
+
+    def busy_timeout(self, ms: int) -> None:
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {ms}")
+        except sqlite3.Error:
+            pass  # a connection that cannot take a pragma will report its trouble on the next write
+
+    def check_writable(self) -> None:
+        """Before the first question: refuse to start when the database cannot take an answer at all."""
+        self.busy_timeout(0)
+        try:
+            store.probe_write(self.conn)
+        except store.WriteError as exc:
+            if not exc.locked:  # a lock may well be released by the time an answer comes
+                raise UnsavedAnswerError(
+                    f"no answer could be saved: {exc.reason} ({store.database_file(self.conn)}); nothing was asked"
+                ) from exc
+        finally:
+            self.busy_timeout(store.BUSY_TIMEOUT_MS)
+
+
+def unsaved_message(exc: store.WriteError, conn: sqlite3.Connection) -> str:
+    """'your last answer was not saved: the disk is full (…/quizprep.db). Answers confirmed …'"""
+    reason = exc.reason
+    if exc.locked:
+        reason = f"another quizprep session kept the database locked for over {SAVE_WAIT_SECONDS:g} s"
+    return (
+        f"your last answer was not saved: {reason} ({store.database_file(conn)}). "
+        "Answers confirmed as 'Saved.' before it are kept."
+    )
 
 
 @dataclass
@@ -148,37 +254,87 @@ class Session:
         self.requeue_learning = requeue_learning
         self.learn_ahead = learn_ahead  # learning steps due this soon come back in the same session
         self.answers: list[Answered] = []
+        if recorder.on_wait is None:
+            recorder.on_wait = self.show_waiting
 
     # The loop
 
-    def run(self, questions: list[Question]) -> Summary:
+    def run(self, questions) -> Summary:
+        """Ask `questions` (a list, or a queue that plans as it goes: see FixedQueue) until done or quit."""
         started = self.clock()
-        queue = list(questions)
+        queue = questions if hasattr(questions, "question_at") else FixedQueue(list(questions), self)
         note = ""
         index = 0
+        checked = False
         try:
-            while index < len(queue):
+            while (question := queue.question_at(index, self.clock())) is not None:
+                if not checked:  # before the first question: a database that cannot take answers asks nothing
+                    self.recorder.check_writable()
+                    self.show_interview_note()
+                    checked = True
                 try:
-                    answered = self.ask(queue[index], index, len(queue))
+                    answered = self.ask(question, index, queue.position(index))
                     self.answers.append(answered)
-                    if self.requeue_learning and self.due_again_soon(answered):
-                        queue.append(flashcard(answered.question.item))
+                    queue.answered(answered)
                     self.after_answer(answered)
                 except UndoRequest:
-                    index = self.undo_last(index)
+                    index = self.undo_last(index, queue)
                     continue
                 except Skip:
                     self.io.show(notice("Skipped."))
+                    queue.skipped(index)
                 index += 1
-            note = "all questions answered" if queue else "nothing to ask"
+            note = queue.end_note(index)
         except Quit as stop:
             note = stop.reason
-        except KeyboardInterrupt:
-            self.io.show("")
-            note = "interrupted"
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP as Terminated
+            return self.interrupted(stop, started)
         return self.summary(started, note)
 
-    def ask(self, question: Question, index: int, total: int) -> Answered:
+    def interrupted(self, stop: KeyboardInterrupt, started: datetime) -> Summary:
+        """Ctrl-C ends the session with its summary; a signal also shows it here and exits with 128 + its number."""
+        cause = stop.name if isinstance(stop, Terminated) else "interrupted"
+        note = cause if not isinstance(stop, Terminated) else f"ended by {cause}"
+        if self.recorder.saving:
+            note += "; the last answer was not saved"
+        self.quietly("")
+        summary = self.summary(started, note)
+        if not isinstance(stop, Terminated):
+            return summary
+        from quizprep.text import plural
+        from quizprep.ui.session import summary_view
+
+        self.quietly(summary_view(summary))
+        kept = plural(len(self.answers), "answer")
+        raise SessionEnded(f"the session was {note}; {kept} confirmed as 'Saved.' kept", stop.signum) from None
+
+    def quietly(self, renderable) -> None:
+        """Show something when the terminal may be gone (after SIGHUP): a closed terminal is not an error here."""
+        try:
+            self.io.show(renderable)
+        except (OSError, ValueError):
+            pass
+
+    def show_waiting(self) -> None:
+        self.io.show(
+            notice("Waiting for another quizprep session to release the database… your answer is kept.", "yellow")
+        )
+
+    def show_interview_note(self) -> None:
+        """A stored interview date in the past (or absurd) plans nothing: say so once, at the start."""
+        from quizprep.clock import ignored_interview_note, local_day
+
+        if self.recorder.policy.interview_at is not None:
+            return
+        try:
+            stored = store.settings_get(self.recorder.conn).get("interview-date")
+        except sqlite3.Error:
+            return
+        text = ignored_interview_note(stored, local_day(self.clock(), self.recorder.policy.tz))
+        if text:
+            self.io.show(notice(text, "yellow"))
+
+    def ask(self, question: Question, index: int, position: str) -> Answered:
         from quizprep.ui.session import question_view
 
         extras = {
@@ -188,7 +344,7 @@ class Session:
         }
         if self.answers and self.answers[-1].index == index - 1:
             extras[question.kind] += " · u undo last"
-        self.io.show(question_view(question, index + 1, total, extras[question.kind]))
+        self.io.show(question_view(question, position, extras[question.kind]))
         return self.ask_after_view(question, index)
 
     def ask_after_view(self, question: Question, index: int) -> Answered:
@@ -335,7 +491,7 @@ class Session:
         if not self.io.interactive:
             return
         item = answered.question.item
-        keys = (
+        keys = markup(
             "[bold]Enter[/] next"
             + (" · [bold]d[/] demo" if item and item.demo else "")
             + " · [bold]u[/] undo · [bold]q[/] quit "
@@ -351,13 +507,22 @@ class Session:
                 continue
             return
 
-    def undo_last(self, index: int) -> int:
-        """Take back the last answer and return the position to ask again from."""
+    def undo_last(self, index: int, queue) -> int:
+        """Take back the last answer and return the position to ask again from (or to go on from, if refused)."""
         if not self.answers:
             self.io.show(notice("Nothing to undo yet.", "yellow"))
             return index
-        last = self.answers.pop()
-        self.recorder.undo(last.recorded)
+        last = self.answers[-1]
+        try:
+            self.recorder.undo(last.recorded)
+        except store.Conflict as exc:
+            self.io.show(notice(f"Not undone: {exc}.", "yellow"))
+            return max(index, last.index + 1)
+        except store.WriteError as exc:
+            self.io.show(notice(f"Not undone: {exc.reason}; your answer stays saved.", "red"))
+            return max(index, last.index + 1)
+        self.answers.pop()
+        queue.undone(last)
         self.io.show(
             notice(f"Undone: your answer to question {last.index + 1} was removed and its schedule restored.", "cyan")
         )
@@ -379,5 +544,36 @@ class Session:
             counts[1] += int(answered.right)
         right = sum(1 for a in self.answers if a.right)
         seconds = (self.clock() - started).total_seconds()
-        due = due_line(*store.due_counts(self.recorder.conn, self.clock()))
+        try:
+            due = due_line(*store.due_counts(self.recorder.conn, self.clock()))
+        except sqlite3.Error:  # the summary must not hide why the session ended
+            due = "What is due next could not be read."
         return Summary(len(self.answers), right, by_topic, seconds, note, due, list(self.answers))
+
+
+class FixedQueue:
+    """A session's questions chosen up front; with `requeue_learning`, a card in a learning step
+    that falls due within `learn_ahead` is asked again at the end."""
+
+    def __init__(self, questions: list[Question], session: Session):
+        self.questions = questions
+        self.session = session
+
+    def question_at(self, index: int, now: datetime) -> Question | None:
+        return self.questions[index] if index < len(self.questions) else None
+
+    def position(self, index: int) -> str:
+        return f"Question {index + 1} of {len(self.questions)}"
+
+    def answered(self, answered: Answered) -> None:
+        if self.session.requeue_learning and self.session.due_again_soon(answered):
+            self.questions.append(flashcard(answered.question.item))
+
+    def undone(self, answered: Answered) -> None:
+        return
+
+    def skipped(self, index: int) -> None:
+        return
+
+    def end_note(self, index: int) -> str:
+        return "all questions answered" if self.questions else "nothing to ask"

@@ -17,9 +17,9 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 from quizprep import store
+from quizprep.api import recall
 from quizprep.bank import Bank
-from quizprep.clock import INTERVIEW_TIME, at_local, local_day
-from quizprep.scheduler import Policy
+from quizprep.clock import local_day
 
 HEATMAP_WEEKS = 12
 FORECAST_DAYS = 14
@@ -31,26 +31,24 @@ def local_date(stamp: str, zone) -> date:
 
 def gather(ctx) -> dict:
     """The figures of `quizprep stats` for the context's bank, clock and interview date."""
-    from quizprep import config
 
     bank = ctx.bank()
     with ctx.state() as conn:
-        return progress(conn, bank, ctx.now, ctx.policy(config.load(conn)))
+        return progress(conn, bank, ctx.now, ctx.policy(conn))
 
 
-def progress(conn: sqlite3.Connection, bank: Bank, now: datetime, policy: Policy) -> dict:
+def progress(conn: sqlite3.Connection, bank: Bank, now: datetime, policy) -> dict:
     from quizprep.drills import CARD_PREFIX
     from quizprep.drills import CATALOG as DRILLS
-    from quizprep.scheduler import card_from_json, fsrs_scheduler
+    from quizprep.scheduler import state_of
 
     zone = policy.tz or timezone.utc
     today = local_day(now, zone)
     topic_of = {item.id: item.topic for item in bank.items}
     topic_of.update({f"{CARD_PREFIX}{name}": topic for name, (_, topic) in DRILLS.items()})
     cards = {key: row for key, row in store.all_cards(conn).items() if key in topic_of}
-    fsrs = fsrs_scheduler(policy.desired_retention)
-    parsed = {key: card_from_json(row.card_json) for key, row in cards.items()}
-    recall_now = {key: float(fsrs.get_card_retrievability(card, now)) for key, card in parsed.items()}
+    parsed = {key: state_of(row) for key, row in cards.items()}
+    recall_now = {key: recall(state, now, policy) for key, state in parsed.items()}
 
     topics = {topic: _empty_topic(len(items)) for topic, items in bank.topics().items()}
     moment = store.iso(now)
@@ -91,7 +89,7 @@ def progress(conn: sqlite3.Connection, bank: Bank, now: datetime, policy: Policy
         "topics": ordered,
         "heatmap": heatmap(per_day, today),
         "forecast": forecast(cards, today, zone),
-        "readiness": readiness(bank, parsed, fsrs, policy) if policy.interview_date else None,
+        "readiness": readiness(bank, parsed, policy) if ahead(policy, now) else None,
     }
 
 
@@ -133,14 +131,17 @@ def forecast(cards: dict, today: date, zone) -> list[dict]:
     return [{"date": (today + timedelta(days=n)).isoformat(), "due": counts[n]} for n in range(FORECAST_DAYS)]
 
 
-def readiness(bank: Bank, parsed: dict, fsrs, policy: Policy) -> dict:
-    """Expected recall of the bank on the interview day if you stopped reviewing now (unseen items count 0),
+def ahead(policy, now: datetime) -> bool:
+    return policy.interview_at is not None and now < policy.interview_at
+
+
+def readiness(bank: Bank, parsed: dict, policy) -> dict:
+    """Expected recall of the bank at the interview if you stopped studying now (unseen items count 0),
     per topic, and the topics where study would raise it most."""
-    zone = policy.tz or timezone.utc
-    moment = at_local(policy.interview_date, INTERVIEW_TIME, zone)
+    moment = policy.interview_at
     per_topic: dict[str, dict] = {}
     for topic, items in bank.topics().items():
-        recalls = [float(fsrs.get_card_retrievability(parsed[i.id], moment)) if i.id in parsed else 0.0 for i in items]
+        recalls = [recall(parsed.get(i.id), moment, policy) for i in items]
         unseen = sum(1 for i in items if i.id not in parsed)
         per_topic[topic] = {
             "items": len(items),
@@ -161,7 +162,8 @@ def readiness(bank: Bank, parsed: dict, fsrs, policy: Policy) -> dict:
             {"topic": topic, "gain": entry["gain"], "unseen": entry["unseen"], "weak": entry["weak"], "command": action}
         )
     return {
-        "date": policy.interview_date.isoformat(),
+        "date": policy.interview_at.astimezone(policy.tz).date().isoformat(),
+        "at": policy.interview_at.astimezone(policy.tz).isoformat(timespec="minutes"),
         "expected_recall": round(expected / total_items, 4) if total_items else None,
         "topics": dict(sorted(per_topic.items(), key=lambda kv: kv[1]["expected_recall"])),
         "plan": plan,

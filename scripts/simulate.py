@@ -71,6 +71,8 @@ class Learner:
         self.difficulty = np.full(items, 5.0)
         self.last = np.zeros(items)  # days
         self.seen = np.zeros(items, dtype=bool)
+        # clock-free parts of each item's next stabilities, for the oracle (kept by refresh)
+        self.parts = {name: np.ones(items) for name in ("short_good", "short_again", "growth", "lapse", "cap")}
 
     def recall(self, t_days, index=slice(None)):
         """True recall probability at `t_days` (0 for unseen items)."""
@@ -86,6 +88,7 @@ class Learner:
             self.stability[index] = w[2]
             self.difficulty[index] = clamp(w[4] - math.exp(w[5] * 2) + 1.0 + self.offset[index], 1.0, 10.0)
             self.last[index] = t_days
+            self.refresh(index)
             return 3, NEW_S
         elapsed = max(t_days - self.last[index], 0.0) * self.speed[index]
         p = (1.0 + self.factor * elapsed / self.stability[index]) ** -w[20]  # plain math: one item
@@ -104,14 +107,24 @@ class Learner:
         damped = d + (10.0 - d) * (-self.w[6] * (rating - 3)) / 9.0
         self.difficulty[index] = clamp(self.w[7] * easy_d + (1 - self.w[7]) * damped, 1.0, 10.0)
         self.last[index] = t_days
+        self.refresh(index)
+
+    def refresh(self, index: int) -> None:
+        w, s, d = self.w, self.stability[index], self.difficulty[index]
+        self.parts["short_good"][index] = true_next_stability(w, s, d, 1.0, 3, True)
+        self.parts["short_again"][index] = true_next_stability(w, s, d, 1.0, 1, True)
+        self.parts["growth"][index] = math.exp(w[8]) * (11 - d) * s ** (1 - w[9])
+        self.parts["lapse"][index] = w[11] * d ** -w[12] * ((s + 1) ** w[13] - 1)
+        self.parts["cap"][index] = s / math.exp(w[17] * w[18])
 
     def oracle_gains(self, t_days: float, target_days: float):
         """Expected gain in true recall at the target per expected second, for every item (unseen: first look)."""
         w, h = self.w, target_days - t_days
         p = self.recall(t_days)
-        same = (t_days - self.last) < 1.0
-        good = vector_stability(w, self.stability, self.difficulty, p, 3, same)
-        bad = vector_stability(w, self.stability, self.difficulty, p, 1, same)
+        same, parts = (t_days - self.last) < 1.0, self.parts
+        good = np.where(same, parts["short_good"], self.stability + parts["growth"] * np.expm1((1 - p) * w[10]))
+        bad = np.minimum(parts["lapse"] * np.exp((1 - p) * w[14]), parts["cap"])
+        bad = np.where(same, parts["short_again"], np.maximum(bad, 0.001))
         curve = lambda s: (1.0 + self.factor * h * self.speed / s) ** -w[20]  # noqa: E731
         without = self.recall(target_days)
         gain = np.where(self.seen, p * curve(good) + (1 - p) * curve(bad) - without, curve(np.full_like(p, w[2])))
@@ -129,18 +142,6 @@ def true_next_stability(w, s, d, r, rating, same_day):
         return max(min(long_term, s / math.exp(w[17] * w[18])), 0.001)
     bonus = w[15] if rating == 2 else w[16] if rating == 4 else 1.0
     return max(s * (1 + math.exp(w[8]) * (11 - d) * s ** -w[9] * (math.exp((1 - r) * w[10]) - 1) * bonus), 0.001)
-
-
-def vector_stability(w, s, d, r, rating, same_day):
-    """`true_next_stability` for whole arrays (Good or Again only)."""
-    growth = np.exp(w[17] * (rating - 3 + w[18])) * s ** -w[19]
-    short = np.maximum(s * (np.maximum(growth, 1.0) if rating > 1 else growth), 0.001)
-    if rating == 1:
-        long_term = w[11] * d ** -w[12] * ((s + 1) ** w[13] - 1) * np.exp((1 - r) * w[14])
-        later = np.maximum(np.minimum(long_term, s / math.exp(w[17] * w[18])), 0.001)
-    else:
-        later = np.maximum(s * (1 + math.exp(w[8]) * (11 - d) * s ** -w[9] * (np.exp((1 - r) * w[10]) - 1)), 0.001)
-    return np.where(same_day, short, later)
 
 
 def clamp(x, low, high):
@@ -179,7 +180,8 @@ class QuizprepChooser:
 
 
 class Sm2Chooser:
-    """Anki SM-2: due learning steps, due reviews, new items, learning steps due within 20 minutes."""
+    """Anki SM-2: due learning steps, due reviews, new items, learning steps due within 20 minutes.
+    Stops when less than 10 s of the budget is left (or, without one, after 20 new items a day)."""
 
     def __init__(self, items: int, minutes: float | None, seed: int):
         from anki_sm_2 import Scheduler
@@ -187,8 +189,10 @@ class Sm2Chooser:
         random.seed(seed)  # anki-sm-2 fuzzes intervals with the random module
         self.scheduler = Scheduler()
         self.cards: list = [None] * items
+        self.due = np.full(items, np.inf)  # epoch seconds; unseen: never due
+        self.stepping = np.zeros(items, dtype=bool)  # learning or relearning
         self.minutes = minutes
-        self.new_today, self.day = 0, None
+        self.new_today, self.day, self.next_new = 0, None, 0
 
     def pick(self, now: datetime, spent: float):
         if self.minutes is not None and self.minutes * 60 - spent < 10:
@@ -196,25 +200,26 @@ class Sm2Chooser:
         day = now.astimezone(ZONE).date()
         if day != self.day:
             self.day, self.new_today = day, 0
-        utc = now.astimezone(timezone.utc)
-        steps = [(c.due, i) for i, c in enumerate(self.cards) if c is not None and c.state != 2]
-        due = [(d, i) for d, i in steps if d <= utc]
-        if not due:
-            due = [(c.due, i) for i, c in enumerate(self.cards) if c is not None and c.state == 2 and c.due <= utc]
-        if not due and (self.minutes is not None or self.new_today < 20):
-            fresh = [i for i, c in enumerate(self.cards) if c is None]
-            if fresh:
-                self.new_today += 1
-                return fresh[0]
-        if not due:
-            due = [(d, i) for d, i in steps if d <= utc + timedelta(minutes=20)]
-        return min(due)[1] if due else None
+        moment = now.timestamp()
+        for mask in (self.stepping & (self.due <= moment), ~self.stepping & (self.due <= moment)):
+            if mask.any():
+                return int(np.argmin(np.where(mask, self.due, np.inf)))
+        if self.next_new < len(self.cards) and (self.minutes is not None or self.new_today < 20):
+            self.new_today += 1
+            return self.next_new
+        soon = self.stepping & (self.due <= moment + 20 * 60)
+        return int(np.argmin(np.where(soon, self.due, np.inf))) if soon.any() else None
 
     def record(self, index: int, rating: int, now: datetime, seconds: float) -> None:
         from anki_sm_2 import Card, Rating
 
-        card = self.cards[index] or Card(card_id=index, due=now.astimezone(timezone.utc))
-        self.cards[index], _ = self.scheduler.review_card(card, Rating(rating), now.astimezone(timezone.utc))
+        utc = now.astimezone(timezone.utc)
+        if self.cards[index] is None:
+            self.next_new += 1
+        card = self.cards[index] or Card(card_id=index, due=utc)
+        card, _ = self.scheduler.review_card(card, Rating(rating), utc)
+        self.cards[index] = card
+        self.due[index], self.stepping[index] = card.due.timestamp(), card.state != 2
 
 
 class OracleChooser:

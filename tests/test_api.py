@@ -105,6 +105,15 @@ def test_cards_stored_by_fsrs_keep_working():
     assert ItemState.from_card(Card(card_id=1, due=START)) is None  # never reviewed: unseen
 
 
+def test_card_json_is_read_and_written_without_fsrs_in_the_same_layout():
+    reference = Scheduler(enable_fuzzing=False)
+    card, _ = reference.review_card(Card(card_id=77, due=START), Rating.Hard, review_datetime=START)
+    state = ItemState.from_card_json(card.to_json())
+    assert json.loads(state.to_card_json()) == card.to_dict()
+    assert Card.from_json(state.to_card_json(card_id=5)).card_id == 5
+    assert ItemState.from_card_json(Card(card_id=3, due=START).to_json()) is None
+
+
 def test_plain_fsrs_order_without_a_date():
     now = START + timedelta(days=10)
     learning = answer(None, 3, now - timedelta(minutes=30), Policy())  # step due 10 minutes after

@@ -11,7 +11,6 @@ from quizprep.bank import Item, load_bank, validate_paths
 from quizprep.bank.loader import _yaml_loader, read_file
 from quizprep.bank.schema import FIELDS
 from quizprep.errors import BankError, QuizprepError
-
 from tests.helpers.bank import item_yaml
 
 
@@ -57,7 +56,8 @@ def test_python_tags_are_refused_and_never_run(write_bank, tmp_path):
     marker = tmp_path / "pwned"
     path = write_bank(
         "evil.yaml",
-        f"- id: evil\n  topic: x\n  difficulty: 1\n  question: !!python/object/apply:os.system ['touch {marker}']\n  answer: a\n",
+        "- id: evil\n  topic: x\n  difficulty: 1\n"
+        f"  question: !!python/object/apply:os.system ['touch {marker}']\n  answer: a\n",
     )
     [message] = problems_of(path)
     assert f"{path}:4: evil: the YAML tag" in message

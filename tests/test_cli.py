@@ -236,3 +236,15 @@ def test_info_shows_where_data_lives(run, quizprep_home):
     assert result.exit_code == 0, result.output
     assert str(quizprep_home / "quizprep.db") in result.stdout
     assert str(BANK_DIR) in result.stdout or "question_bank" in result.stdout
+
+
+def test_export_replaces_an_existing_file_only_with_force(run, tmp_path):
+    target = tmp_path / "guide.json"
+    target.write_text("my own notes", encoding="utf-8")
+    refused = run("export", "--format", "json", "-o", str(target))
+    assert refused.exit_code == 1, refused.output
+    assert "--force" in refused.stderr
+    assert target.read_text(encoding="utf-8") == "my own notes"
+    replaced = run("export", "--format", "json", "-o", str(target), "--force")
+    assert replaced.exit_code == 0, replaced.output
+    assert json.loads(target.read_text(encoding="utf-8"))[0]["id"]

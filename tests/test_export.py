@@ -9,7 +9,6 @@ import zipfile
 from markdown_it import MarkdownIt
 
 from quizprep.bank import load_bank
-
 from tests.helpers.bank import item_yaml
 
 
@@ -84,14 +83,21 @@ def test_answer_key_comes_after_the_questions(run):
 def test_bank_html_is_escaped_in_markdown(run, write_bank):
     path = write_bank(
         "evil.yaml",
-        item_yaml("html-item", topic="evil", question="'What about <b>bold</b>?'", answer="'<script>alert(1)</script> and <img src=x onerror=alert(2)>'"),
+        item_yaml(
+            "html-item",
+            topic="evil",
+            question="'What about <b>bold</b>?'",
+            answer="'<script>alert(1)</script> and <img src=x onerror=alert(2)>'",
+        ),
     )
     result = run("export", "--bank", str(path), "--topic", "evil", "-o", "-")
     assert result.exit_code == 0, result.output
     assert "<script" not in result.stdout and "<img" not in result.stdout and "<b>" not in result.stdout
     chunks = html_tokens(result.stdout)
     assert chunks, "the guide's own anchors are there"
-    assert all(re.fullmatch(r'(<a id="[a-z0-9-]+">|</a>|<a id="[a-z0-9-]+"></a>\n?)', chunk) for chunk in chunks), chunks
+    assert all(re.fullmatch(r'(<a id="[a-z0-9-]+">|</a>|<a id="[a-z0-9-]+"></a>\n?)', chunk) for chunk in chunks), (
+        chunks
+    )
 
 
 def test_filters_ids_and_unknown_ids(run):
@@ -109,9 +115,9 @@ def test_filters_ids_and_unknown_ids(run):
 def test_due_and_weak_exports_follow_your_history(run, quizprep_home):
     from datetime import datetime, timedelta, timezone
 
-    from quizprep.store import open_state
-    from quizprep.scheduler import Policy
+    from quizprep.api import Policy
     from quizprep.session import Recorder
+    from quizprep.store import open_state
 
     bank = load_bank()
     a, b, c = (item.id for item in bank.items[:3])

@@ -49,7 +49,9 @@ def test_explicit_mode_wins(tmp_path):
 
 
 @posix_only
-@pytest.mark.parametrize("kind", ["fifo", "dir", "link-to-file", "link-to-dir", "link-to-fifo", "link-to-devnull", "dangling-link"])
+@pytest.mark.parametrize(
+    "kind", ["fifo", "dir", "link-to-file", "link-to-dir", "link-to-fifo", "link-to-devnull", "dangling-link"]
+)
 def test_non_regular_targets_are_refused_and_left_alone(tmp_path, kind):
     target = tmp_path / "target"
     other = tmp_path / "other"
@@ -79,7 +81,7 @@ def test_non_regular_targets_are_refused_and_left_alone(tmp_path, kind):
     assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
     if kind == "link-to-file":
         assert other.read_text() == "precious"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"target", "other"} & {p.name for p in tmp_path.iterdir()})
+    assert {p.name for p in tmp_path.iterdir()} <= {"target", "other"}  # no temporary file left
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/null") or sys.platform == "win32", reason="needs /dev/null")

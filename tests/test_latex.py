@@ -50,3 +50,37 @@ def test_dollar_amounts_are_not_math():
 def test_escape_is_applied_to_math_only():
     escaped = render_math_in_text(r"a *b* $x_t * y$", escape=lambda s: s.replace("*", r"\*"))
     assert escaped == r"a *b* xₜ \* y"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\\[" * 100_000,
+        "\\(" * 100_000,
+        "$$ a " * 40_000,
+        "$a " * 66_000,
+        "$" + "{" * 200_000 + "$",
+        "\\[" + "{" * 100_000 + "}" * 100_000 + "\\]",
+    ],
+    ids=["display-openers", "inline-openers", "double-dollars", "dollars", "open-braces", "nested-braces"],
+)
+def test_hostile_text_converts_in_linear_time(text):
+    """200 KB of openers or braces: the old regex took over a minute on the first two."""
+    import time
+
+    started = time.perf_counter()
+    rendered = render_math_in_text(text)
+    assert time.perf_counter() - started < 1.0
+    assert isinstance(rendered, str)
+
+
+def test_deep_nesting_falls_back_to_plain_text():
+    deep = "\\frac" * 60 + "{x}"
+    assert math_to_unicode(deep) == "frac" * 60 + "{x}"
+    assert math_to_unicode("x^" * 100_000 + "2").startswith("x")
+
+
+def test_unclosed_openers_stay_text_and_later_spans_still_render():
+    assert render_math_in_text("a \\[ b $x^2$ c") == "a \\[ b x² c"
+    assert render_math_in_text("$$ open") == "$$ open"
+    assert render_math_in_text("cost $5, then $x$") == "cost $5, then x"

@@ -29,15 +29,23 @@ def again_stability(d, s, r):
     return min(long_term, s / math.exp(W[17] * W[18]))
 
 
-def value_per_second(s, d, days_ago, days_ahead, recall_s=20.0, lapse_s=40.0):
-    """Expected gain in recall at T from a review now (outcome Good with p, Again otherwise), per second."""
+def review_gain(s, d, days_ago, days_ahead):
+    """Expected gain in recall at T from a review now (outcome Good with p, Again otherwise), and its cost."""
     p = forgetting(days_ago, s)
     r_whole = forgetting(math.floor(days_ago), s)
-    after = p * forgetting(days_ahead, good_stability(d, s, r_whole)) + (1 - p) * forgetting(
-        days_ahead, again_stability(d, s, r_whole)
-    )
-    gain = after - forgetting(days_ago + days_ahead, s)
-    return gain / (p * recall_s + (1 - p) * lapse_s)
+    good, again = good_stability(d, s, r_whole), again_stability(d, s, r_whole)
+    after = p * forgetting(days_ahead, good) + (1 - p) * forgetting(days_ahead, again)
+    return after - forgetting(days_ago + days_ahead, s), p * 20.0 + (1 - p) * 40.0
+
+
+def value_per_second(s, d, days_ago, days_ahead, held=True):
+    """The planner's score: the gain now, less twice what waiting a day would add to it (more than
+    a day before T), per expected second."""
+    gain, cost = review_gain(s, d, days_ago, days_ahead)
+    if held and days_ahead > 1:
+        tomorrow, _ = review_gain(s, d, days_ago + 1, days_ahead - 1)
+        gain -= 2.0 * max(tomorrow - gain, 0.0)
+    return gain / cost
 
 
 def review_state(s, d, days_ago):
@@ -82,21 +90,32 @@ def test_review_against_review_by_formula():
 
 
 def test_same_day_second_look_uses_short_term_stability():
-    # one item answered Again an hour ago: its value comes from the same-day stability rule
-    interview = NOW + timedelta(days=2)
+    # one item answered Again an hour ago, the interview 20 hours away (no holding back in the last day)
+    ahead = 20 / 24
+    interview = NOW + timedelta(days=ahead)
     policy = Policy(interview_at=interview, min_gain_per_minute=0.0)
     state = answer(None, 1, NOW - timedelta(hours=1), policy)
     s = W[0]
-    grown = s * math.exp(W[17] * (0 + W[18])) * s ** -W[19]  # Good, same day (growth above 1 here)
+    grown = s * math.exp(W[17] * (0 + W[18])) * s ** -W[19]  # Good, same day
+    shrunk = s * math.exp(W[17] * (-2 + W[18])) * s ** -W[19]  # Again, same day
     p = forgetting(1 / 24, s)
-    after = p * forgetting(2, max(grown, s)) + (1 - p) * forgetting(2, s * math.exp(W[17] * (-2 + W[18])) * s ** -W[19])
-    gain_per_minute = (after - forgetting(2 + 1 / 24, s)) / (p * 20 + (1 - p) * 40) * 60
+    after = p * forgetting(ahead, max(grown, s)) + (1 - p) * forgetting(ahead, shrunk)
+    gain_per_minute = (after - forgetting(ahead + 1 / 24, s)) / (p * 20 + (1 - p) * 40) * 60
     assert 0 < gain_per_minute < 0.05
     assert next_item({"x": state}, NOW, policy, 0.0) == "x"
     stingy = Policy(interview_at=interview, min_gain_per_minute=gain_per_minute * 1.01)
     assert next_item({"x": state}, NOW, stingy, 0.0) is None
     generous = Policy(interview_at=interview, min_gain_per_minute=gain_per_minute * 0.99)
     assert next_item({"x": state}, NOW, generous, 0.0) == "x"
+
+
+def test_a_review_worth_more_tomorrow_waits_unless_the_budget_would_go_unused():
+    spec = (2.3, 5.0, 0.5)  # seen twelve hours ago, ten days before the interview
+    interview = NOW + timedelta(days=10)
+    assert value_per_second(*spec, 10, held=False) > 0 > value_per_second(*spec, 10)
+    cards = {"young": review_state(*spec)}
+    assert next_item(cards, NOW, Policy(interview_at=interview, min_gain_per_minute=0.0)) is None
+    assert next_item(cards, NOW, Policy(interview_at=interview, daily_minutes=20), 0.0) == "young"
 
 
 def test_budget_spent_gives_none():
@@ -155,3 +174,36 @@ def test_planner_spends_on_recall_at_the_date_not_on_learning_steps():
         now += timedelta(seconds=60)
         spent += 60.0
     assert shown == ["i0", "i1", "i2", "i3", "i4"]
+
+
+def test_without_a_budget_new_items_are_spread_over_the_days_left():
+    zone = ZoneInfo("Asia/Kolkata")
+    now = datetime(2026, 5, 4, 20, 0, tzinfo=zone)
+    interview = datetime(2026, 5, 9, 9, 0, tzinfo=zone)  # 4, 5, 6, 7, 8 May: five local days to study
+    policy = Policy(interview_at=interview, tz=zone)
+    cards = {f"i{k}": None for k in range(10)}
+    shown = []
+    while (key := next_item(cards, now, policy)) is not None:
+        shown.append(key)
+        cards[key] = answer(cards[key], 3, now, policy, 60.0)
+        now += timedelta(minutes=1)
+    # ceil(10 / 5) first looks; a same-day second look gains ~nothing (Good barely moves S)
+    assert shown == ["i0", "i1"]
+    # the next local day (after midnight in Kolkata, still 4 May in UTC): ceil(8 / 4) more
+    tomorrow = datetime(2026, 5, 5, 0, 30, tzinfo=zone)
+    assert tomorrow.astimezone(timezone.utc).day == 4
+    assert next_item(cards, tomorrow, policy) == "i2"
+
+
+def test_a_stopping_threshold_makes_the_budget_a_ceiling():
+    interview = NOW + timedelta(days=AHEAD)
+    cards = three_cards()
+    del cards["fresh"]
+    weak = value_per_second(*ITEMS["weak"], AHEAD) * 60
+    strong = value_per_second(*ITEMS["strong"], AHEAD) * 60
+    assert next_item(cards, NOW, Policy(interview_at=interview, daily_minutes=30), 0.0) == "weak"
+    between = Policy(interview_at=interview, daily_minutes=30, min_gain_per_minute=(weak + strong) / 2)
+    cards["weak"] = answer(cards["weak"], 3, NOW, between)
+    # the weak item is done; the strong one gains less than the threshold: stop with budget left
+    assert next_item(cards, NOW, between, 60.0) is None
+    assert next_item(cards, NOW, Policy(interview_at=interview, daily_minutes=30), 60.0) == "strong"

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from fsrs import Card, Rating, Scheduler
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from quizprep import store
+from quizprep.api import Policy
 from quizprep.bank import load_bank
 from quizprep.questions import LETTERS
-from quizprep.scheduler import Policy
 from quizprep.session import Recorder
 from quizprep.stats import progress
 from tests.helpers.quiz import planned
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
+
+SOON = (date.today() + timedelta(days=18)).isoformat()  # an interview date the CLI accepts on any day
 
 
 def write_history(conn, bank):
@@ -75,14 +77,13 @@ def test_readiness_projects_fsrs_recall_to_the_interview(tmp_path):
     conn = store.connect(tmp_path / "q.db")
     item = bank.items[0]
     Recorder(conn, Policy(), "quiz").record(item.id, 3, True, None, NOW - timedelta(days=1))
-    interview = date(2026, 12, 5)
-    figures = progress(conn, bank, NOW, Policy(interview_date=interview))
-    ready = figures["readiness"]
-    card, _ = Scheduler(enable_fuzzing=False).review_card(
-        Card(card_id=1, due=NOW), Rating.Good, review_datetime=NOW - timedelta(days=1)
-    )
     at = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
-    recall = Scheduler(enable_fuzzing=False).get_card_retrievability(card, at)
+    figures = progress(conn, bank, NOW, Policy(interview_at=at))
+    ready = figures["readiness"]
+    # FSRS-6 closed form: a first Good gives stability w2; recall (1 + F t / S)^-w20 with F = 0.9^(-1/w20) - 1
+    w2, w20 = DEFAULT_PARAMETERS[2], DEFAULT_PARAMETERS[20]
+    elapsed_days = (at - (NOW - timedelta(days=1))).total_seconds() / 86400
+    recall = (1 + (0.9 ** (-1 / w20) - 1) * elapsed_days / w2) ** -w20
     topic_items = len(bank.topics()[item.topic])
     assert ready["date"] == "2026-12-05"
     assert abs(ready["topics"][item.topic]["expected_recall"] - recall / topic_items) < 1e-4
@@ -92,11 +93,11 @@ def test_readiness_projects_fsrs_recall_to_the_interview(tmp_path):
 
 
 def test_stats_command_json_and_text(run):
-    result = run("stats", "--json", "--interview-date", "2026-12-24")
+    result = run("stats", "--json", "--interview-date", SOON)
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert {"total_reviews", "cards_seen", "due_now", "topics", "heatmap", "forecast", "readiness"} <= set(figures)
-    assert figures["readiness"]["date"] == "2026-12-24"
+    assert figures["readiness"]["date"] == SOON
     text = run("stats")
     assert text.exit_code == 0 and "By topic, weakest first" in text.stdout and "Due in the next 14 days" in text.stdout
     bad = run("stats", "--interview-date", "soon")

@@ -1,9 +1,9 @@
 """The question bank: item schema, loading (with a cache), validation and selection.
 
-    load_bank(extra)      the bundled bank plus QUIZPREP_BANK and `extra` paths, checked
-    validate_paths(paths) every problem in the given files or folders
-    Bank                  the loaded items, by id and by topic
-    Item, Choices         one question and its multiple-choice form
+load_bank(extra)      the bundled bank plus QUIZPREP_BANK and `extra` paths, checked
+validate_paths(paths) every problem in the given files or folders
+Bank                  the loaded items, by id and by topic
+Item, Choices         one question and its multiple-choice form
 """
 
 from __future__ import annotations
@@ -17,7 +17,17 @@ from pathlib import Path
 from quizprep.bank.schema import DIFFICULTY_NAMES, FIELDS, Choices, Item
 from quizprep.errors import BankError, Problem, QuizprepError
 
-__all__ = ["Bank", "Item", "Choices", "FIELDS", "DIFFICULTY_NAMES", "load_bank", "validate_paths", "check", "bank_roots"]
+__all__ = [
+    "Bank",
+    "Item",
+    "Choices",
+    "FIELDS",
+    "DIFFICULTY_NAMES",
+    "load_bank",
+    "validate_paths",
+    "check",
+    "bank_roots",
+]
 
 
 @dataclass
@@ -46,10 +56,12 @@ class Bank:
 
 
 def bank_roots(extra: list[Path] | None = None) -> list[tuple[Path, str]]:
-    """The bank locations that load, with where each came from: bundled, QUIZPREP_BANK, then --bank."""
+    """The bank locations that load, with where each came from: bundled, imported, QUIZPREP_BANK, --bank."""
+    from quizprep.importers import user_bank_roots
     from quizprep.paths import bundled_bank_dir, env_bank_paths
 
     roots = [(bundled_bank_dir(), "the bundled bank")]
+    roots += [(path, "your imported banks") for path in user_bank_roots()]
     roots += [(path, "QUIZPREP_BANK") for path in env_bank_paths()]
     roots += [(path, "--bank") for path in extra or []]
     return roots
@@ -69,7 +81,12 @@ def validate_paths(paths: list[Path], *, use_cache: bool = True) -> tuple[Bank |
     skipped: list[Problem] = []
     files = _collect_files([(path, "the command line") for path in paths], skipped)
     bundled = set(_collect_files([(bundled_bank_dir(), "the bundled bank")])) - set(files)
-    known = frozenset(ref[0] for result in _read_all(sorted(bundled), use_cache) if not isinstance(result, OSError) for ref in result.refs)
+    known = frozenset(
+        ref[0]
+        for result in _read_all(sorted(bundled), use_cache)
+        if not isinstance(result, OSError)
+        for ref in result.refs
+    )
     try:
         bank = _load(files, use_cache=use_cache, known_ids=known, skipped=skipped)
     except BankError as exc:
@@ -152,7 +169,9 @@ def _load_files(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]
             problems.append(Problem(shown, 1, "-", f"cannot read the file: {result.strerror or result}"))
             continue
         # labels and messages repeat bank text: escape control characters before they reach a terminal
-        problems += [Problem(shown, line, printable(label), printable(message)) for line, label, message in result.problems]
+        problems += [
+            Problem(shown, line, printable(label), printable(message)) for line, label, message in result.problems
+        ]
         entries += [(data, shown, line) for data, line in result.items]
         refs += [(shown, ref) for ref in result.refs]
     problems += [Problem(*p) for p in check_across(refs, known_ids)]

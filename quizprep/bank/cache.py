@@ -135,7 +135,7 @@ def open_cache(folder: Path) -> Cache | None:
             return None
         secret = _read_secret(folder / SECRET_NAME)
         if secret is None:
-            replace_entry(folder / SECRET_NAME, os.urandom(TAG_BYTES))
+            replace_entry(folder / SECRET_NAME, os.urandom(TAG_BYTES), durable=True)
             secret = _read_secret(folder / SECRET_NAME)  # another process may have won the race: use its key
     except (OSError, QuizprepError):
         return None
@@ -155,7 +155,7 @@ def _ours(info: os.stat_result) -> bool:
     return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
-def replace_entry(path: Path, data: bytes) -> None:
+def replace_entry(path: Path, data: bytes, durable: bool = False) -> None:
     """Write a file of the cache: whatever stands in its place (a link, a FIFO) is ours to remove first."""
     try:
         info = os.lstat(path)
@@ -163,7 +163,7 @@ def replace_entry(path: Path, data: bytes) -> None:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
         os.unlink(path)  # unlink removes the link or the FIFO itself, never what a link points to
-    write_file(path, data, force=True, mode=0o600)
+    write_file(path, data, force=True, mode=0o600, durable=durable)
 
 
 def well_shaped(value: object) -> bool:
@@ -175,8 +175,11 @@ def well_shaped(value: object) -> bool:
         return False
     if type(items) is not list or type(problems) is not list or type(refs) is not list:
         return False
-    return _rows(items, (dict, int)) and _rows(problems, (int, str, str)) and _rows(refs, (str, list, int, int)) and all(
-        set(map(type, row[1])) <= {str} for row in refs
+    return (
+        _rows(items, (dict, int))
+        and _rows(problems, (int, str, str))
+        and _rows(refs, (str, list, int, int))
+        and all(set(map(type, row[1])) <= {str} for row in refs)
     )
 
 

@@ -34,7 +34,7 @@ from quizprep.bank.validate import (
     kind_of,
     short,
 )
-from quizprep.files import FileRefused, kind_of_mode, megabytes, read_regular
+from quizprep.files import FileRefused, kind_of_mode, read_regular
 
 BANK_SUFFIXES = (".yaml", ".yml", ".json")
 CACHE_FORMAT = 3
@@ -184,7 +184,9 @@ def _stamp(info: os.stat_result) -> tuple:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
-def cached_result(path: Path, demos: set[str] | None, store: Cache | None, payload: bytes | None = None) -> FileResult | None:
+def cached_result(
+    path: Path, demos: set[str] | None, store: Cache | None, payload: bytes | None = None
+) -> FileResult | None:
     """The file's result from the cache, or None when it has changed, was never read, or the
     entry does not hold up (see cache.py and _trusted). `payload` is the entry if already fetched."""
     if store is None:
@@ -394,7 +396,11 @@ def _item_shape(node, index: int, result: FileResult) -> tuple[int, dict[str, in
     if isinstance(node, yaml.MappingNode):
         label = f"item#{index}"
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "id" and isinstance(value_node, yaml.ScalarNode):
+            if (
+                isinstance(key_node, yaml.ScalarNode)
+                and key_node.value == "id"
+                and isinstance(value_node, yaml.ScalarNode)
+            ):
                 label = short(value_node.value) or label
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -402,7 +408,9 @@ def _item_shape(node, index: int, result: FileResult) -> tuple[int, dict[str, in
             key_line = key_node.start_mark.line + 1
             if key_node.value in key_lines:
                 first = key_lines[key_node.value]
-                result.problems.append((key_line, label, f"field '{key_node.value}' appears twice (first at line {first})"))
+                result.problems.append(
+                    (key_line, label, f"field '{key_node.value}' appears twice (first at line {first})")
+                )
             else:
                 key_lines[key_node.value] = key_line
     return line, key_lines

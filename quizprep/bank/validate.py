@@ -112,7 +112,10 @@ class _ItemChecker:
             if not isinstance(key, str):
                 self.add(None, f"field names must be text, not {kind_of(key)}")
             elif key not in FIELDS:
-                self.add(key, f"unknown field '{short(key)}'{suggest(short(key), FIELDS)}; allowed fields: {', '.join(FIELDS)}")
+                self.add(
+                    key,
+                    f"unknown field '{short(key)}'{suggest(short(key), FIELDS)}; allowed fields: {', '.join(FIELDS)}",
+                )
 
     def check_required(self) -> None:
         for name in REQUIRED:
@@ -155,7 +158,10 @@ class _ItemChecker:
             self.add(name, f"{where} contains the control character {code}{hint}")
             return False
         if value.count("{") > MAX_BRACE_DEPTH and brace_depth(value) > MAX_BRACE_DEPTH:
-            self.add(name, f"{where} nests LaTeX braces {brace_depth(value)} deep; at most {MAX_BRACE_DEPTH} levels are allowed")
+            self.add(
+                name,
+                f"{where} nests LaTeX braces {brace_depth(value)} deep; at most {MAX_BRACE_DEPTH} levels are allowed",
+            )
             return False
         return True
 
@@ -176,7 +182,9 @@ class _ItemChecker:
             if name in ("tags", "follow_ups") and not SLUG.match(entry):
                 self.add(name, f"{where} must be a slug of {SLUG_HINT}, not {kind_of(entry)}")
             if name == "sources" and not SOURCE.match(entry):
-                self.add(name, f"{where} must look like \"000:14\" (seed file prefix:question number), not {kind_of(entry)}")
+                self.add(
+                    name, f'{where} must look like "000:14" (seed file prefix:question number), not {kind_of(entry)}'
+                )
         counts = Counter(e for e in value if isinstance(e, str))
         duplicates = sorted(e for e, n in counts.items() if n > 1)
         if duplicates:
@@ -192,7 +200,10 @@ class _ItemChecker:
         for key in value:
             if key not in ("correct", "wrong"):
                 shown = short(str(key))
-                self.add("choices", f"unknown key '{shown}' in choices{suggest(shown, ['correct', 'wrong'])}; allowed: correct, wrong")
+                self.add(
+                    "choices",
+                    f"unknown key '{shown}' in choices{suggest(shown, ['correct', 'wrong'])}; allowed: correct, wrong",
+                )
         correct = value.get("correct")
         if correct is None:
             self.add("choices", "choices needs a 'correct' option")
@@ -200,7 +211,9 @@ class _ItemChecker:
             self.check_text("choices", correct, "choices.correct")
         wrong = value.get("wrong")
         if not isinstance(wrong, list):
-            self.add("choices", f"choices.wrong must be a list of at least {MIN_WRONG_CHOICES} options, not {kind_of(wrong)}")
+            self.add(
+                "choices", f"choices.wrong must be a list of at least {MIN_WRONG_CHOICES} options, not {kind_of(wrong)}"
+            )
             return
         if len(wrong) > MAX_LIST:
             self.add("choices", f"choices.wrong has {len(wrong):,} options; at most {MAX_LIST} are allowed")
@@ -223,7 +236,9 @@ class _ItemChecker:
             self.add("demo", f"unknown demo '{short(value)}'{suggest(short(value), self.demos)}")
 
 
-def check_item(data: Any, line: int, key_lines: dict[str, int], index: int, demos: set[str] | None) -> list[LocalProblem]:
+def check_item(
+    data: Any, line: int, key_lines: dict[str, int], index: int, demos: set[str] | None
+) -> list[LocalProblem]:
     """Every problem of one item, as (line, label, message)."""
     label = item_label(data, index)
     if not isinstance(data, dict):
@@ -241,7 +256,9 @@ def item_refs(data: Any, line: int, key_lines: dict[str, int]) -> tuple[str, lis
     return data["id"], targets, key_lines.get("id", line), key_lines.get("follow_ups", line)
 
 
-def check_across(refs: list[tuple[str, tuple[str, list[str], int, int]]], known_ids: frozenset[str] = frozenset()) -> list[tuple[str, int, str, str]]:
+def check_across(
+    refs: list[tuple[str, tuple[str, list[str], int, int]]], known_ids: frozenset[str] = frozenset()
+) -> list[tuple[str, int, str, str]]:
     """Problems between items: repeated ids and follow_ups that point nowhere.
 
     `refs` are (file, item_refs(...)) for every item with a usable id; `known_ids`
@@ -261,7 +278,9 @@ def check_across(refs: list[tuple[str, tuple[str, list[str], int, int]]], known_
             if target == item_id:
                 problems.append((file, line, item_id, "follow_ups lists the item itself"))
             elif target not in all_ids:
-                problems.append((file, line, item_id, f"follow_up '{target}' is not the id of any item{suggest(target, all_ids)}"))
+                problems.append(
+                    (file, line, item_id, f"follow_up '{target}' is not the id of any item{suggest(target, all_ids)}")
+                )
     return problems
 
 

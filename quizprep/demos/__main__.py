@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 from quizprep.demos.framework import index_source
+from quizprep.demos.index_writer import index_command
 
-parser = argparse.ArgumentParser(prog="python -m quizprep.demos", description=__doc__)
-parser.add_argument("--write-index", action="store_true", help="rewrite _index.py from the @demo functions")
-args = parser.parse_args()
-if not args.write_index:
-    parser.error("nothing to do; pass --write-index")
-path = Path(__file__).with_name("_index.py")
-text = index_source()
-if path.exists() and path.read_text(encoding="utf-8") == text:
-    print(f"{path} is up to date")
-else:
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
+print(index_command("quizprep.demos", "@demo", index_source))

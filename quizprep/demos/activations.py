@@ -234,10 +234,6 @@ def activation_compare(d: Demo, x=None):
     return {"values": values, "derivatives": slopes}
 
 
-def gelu(x):
-    return x * kit.normal_cdf(x)
-
-
 def gelu_tanh(x):
     return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
 
@@ -396,7 +392,7 @@ def gelu_silu(d: Demo, x=None):
         "SiLU (Swish with β = 1) is x·σ(x). Both weight x by a smooth "
         "gate between 0 and 1, where ReLU uses a hard 0/1 switch."
     )
-    values = {"ReLU": kit.relu(xs), "GELU": gelu(xs), "SiLU": silu(xs)}
+    values = {"ReLU": kit.relu(xs), "GELU": kit.gelu(xs), "SiLU": silu(xs)}
     grads = {"ReLU": (xs > 0).astype(float), "GELU": gelu_grad(xs), "SiLU": silu_grad(xs)}
     d.show("x", xs)
     d.show("values", values)
@@ -409,10 +405,10 @@ def gelu_silu(d: Demo, x=None):
         ),
     )
     grid = np.linspace(-4.0, 4.0, 41)
-    d.series("values on [-4, 4]", {"ReLU": kit.relu(grid), "GELU": gelu(grid), "SiLU": silu(grid)}, x=grid)
+    d.series("values on [-4, 4]", {"ReLU": kit.relu(grid), "GELU": kit.gelu(grid), "SiLU": silu(grid)}, x=grid)
     gelu_min_x = bisect_root(lambda t: float(gelu_grad(t)), -3.0, 0.0)
     silu_min_x = bisect_root(lambda t: float(silu_grad(t)), -3.0, 0.0)
-    gelu_min = float(gelu(gelu_min_x))
+    gelu_min = float(kit.gelu(gelu_min_x))
     silu_min = float(silu(silu_min_x))
     d.show(
         "the dip below zero (x where the derivative is 0, and the value there)",

@@ -253,11 +253,6 @@ def kl_optimum(ref: np.ndarray, rewards: np.ndarray, beta: float) -> tuple[np.nd
     return np.exp(logits - log_z), log_z
 
 
-def kl_divergence(p: np.ndarray, q: np.ndarray) -> float:
-    mask = p > 0
-    return float(np.sum(p[mask] * (np.log(p[mask]) - np.log(q[mask]))))
-
-
 @demo("kl-regularised-optimum")
 def kl_regularised_optimum(d: Demo, rewards=None, ref_probs=None, beta=None):
     """The policy that maximises E[r] - β·KL(π‖π_ref) over a few responses, π* ∝ π_ref·exp(r/β); how β trades reward
@@ -274,7 +269,7 @@ def kl_regularised_optimum(d: Demo, rewards=None, ref_probs=None, beta=None):
     )
     policy, log_z = kl_optimum(ref, rewards, beta)
     expected = float(policy @ rewards)
-    kl = kl_divergence(policy, ref)
+    kl = kit.kl_divergence(policy, ref)
     objective = expected - beta * kl
     d.show(f"optimal policy at β = {kit.fmt(beta)}", policy)
     d.show("its expected reward, KL to the reference, objective E[r] - β·KL", [expected, kl, objective])
@@ -287,7 +282,7 @@ def kl_regularised_optimum(d: Demo, rewards=None, ref_probs=None, beta=None):
         "as β grows the optimum stays closer to the reference",
         {
             "expected reward": [float(p @ rewards) for p in sweep],
-            "KL to reference": [kl_divergence(p, ref) for p in sweep],
+            "KL to reference": [kit.kl_divergence(p, ref) for p in sweep],
         },
         x=np.round(betas, 3),
     )

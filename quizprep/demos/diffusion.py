@@ -526,7 +526,7 @@ def timestep_embedding(d: Demo, timesteps=None, dim=None):
         f"i = 0..{half - 1}, as for Transformer positions."
     )
     d.show(f"first 6 of {dim} entries of each embedding", kit.rounded(emb[:, :6], 3))
-    unit = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+    unit = kit.unit_rows(emb)
     cos = unit @ unit.T
     d.show("cosine similarity between the embeddings", kit.rounded(cos, 3))
     d.bars(

@@ -58,10 +58,6 @@ def ring_all_reduce_demo(d: Demo, gpus=None, size=None):
     return {"buffers": buffers, "result": result, "sent": sent, "formula": 2 * (n - 1) / n * size}
 
 
-def gelu(x: np.ndarray) -> np.ndarray:
-    return x * kit.normal_cdf(x)
-
-
 def multi_head_attention(X, Wq, Wk, Wv, heads: int) -> np.ndarray:
     """Each head's output before the output projection, concatenated: (tokens, heads × head size)."""
     size = Wq.shape[1] // heads
@@ -85,9 +81,9 @@ def tensor_parallel(d: Demo, gpus=None, tokens=None, width=None, heads=None):
     X = kit.rounded(d.rng.normal(size=(tokens, width)), 2)
     A = kit.rounded(d.rng.normal(0, 0.5, size=(width, 4 * width)), 2)
     B = kit.rounded(d.rng.normal(0, 0.5, size=(4 * width, width)), 2)
-    full = gelu(X @ A) @ B
+    full = kit.gelu(X @ A) @ B
     cols = np.array_split(np.arange(4 * width), g)
-    partials = [gelu(X @ A[:, c]) @ B[c, :] for c in cols]  # GPU i holds A's columns c and B's rows c
+    partials = [kit.gelu(X @ A[:, c]) @ B[c, :] for c in cols]  # GPU i holds A's columns c and B's rows c
     mlp_error = float(np.abs(sum(partials) - full).max())
     d.say(f"MLP Y = GeLU(XA)B with X of shape {X.shape}, split over {g} GPUs: A by columns, B by rows.")
     d.show("full output Y", kit.rounded(full, 4))
@@ -97,7 +93,7 @@ def tensor_parallel(d: Demo, gpus=None, tokens=None, width=None, heads=None):
         f"The largest difference from Y is {mlp_error:.1e}.",
     )
     rows = np.array_split(np.arange(width), g)
-    wrong = sum(gelu(X[:, r] @ A[r, :]) for r in rows) @ B  # splitting A by rows: GeLU applied to partial sums
+    wrong = sum(kit.gelu(X[:, r] @ A[r, :]) for r in rows) @ B  # splitting A by rows: GeLU applied to partial sums
     wrong_error = float(np.abs(wrong - full).max())
     d.show(
         "splitting A by rows instead, GeLU on partial sums: largest error",
@@ -441,34 +437,13 @@ def float_formats(d: Demo, values=None):
     return {"values": x, "float16": half, "bfloat16": to_bfloat16(x), "facts": facts}
 
 
-def fp8_grid(exponent_bits: int, mantissa_bits: int) -> np.ndarray:
-    """The non-negative finite values of an FP8 format (E4M3 reserves only its all-ones pattern for NaN)."""
-    bias = 2 ** (exponent_bits - 1) - 1
-    values = [m / 2**mantissa_bits * 2.0 ** (1 - bias) for m in range(2**mantissa_bits)]  # subnormals and zero
-    top = 2**exponent_bits - 1 if exponent_bits == 4 else 2**exponent_bits - 2  # E5M2 keeps IEEE infinities
-    for e in range(1, top + 1):
-        for m in range(2**mantissa_bits):
-            if exponent_bits == 4 and e == top and m == 2**mantissa_bits - 1:
-                continue  # E4M3's NaN
-            values.append((1 + m / 2**mantissa_bits) * 2.0 ** (e - bias))
-    return np.array(values)
-
-
-def quantize(x: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Round each value to the nearest grid value of the same sign, saturating at the largest."""
-    mags = np.minimum(np.abs(x), grid[-1])
-    idx = np.clip(np.searchsorted(grid, mags), 1, len(grid) - 1)
-    nearer = np.where(mags - grid[idx - 1] <= grid[idx] - mags, idx - 1, idx)
-    return np.sign(x) * grid[nearer]
-
-
 @demo("fp8-scaling")
 def fp8_scaling(d: Demo, outlier=None, scale=None, block=None):
     """FP8 E4M3 and E5M2 grids, and why scaling factors (per tensor, per block) decide what survives an 8-bit cast."""
     outlier = d.number("outlier", outlier, 1000.0, low=0.0, high=1e6)
     scale = d.number("scale", scale, 1e-3, low=1e-8, high=1e3)
     block = d.number("block", block, 8, low=1, high=64, integer=True)
-    e4m3, e5m2 = fp8_grid(4, 3), fp8_grid(5, 2)
+    e4m3, e5m2 = kit.fp8_grid(4, 3), kit.fp8_grid(5, 2)
     d.show("largest and smallest positive values: E4M3, E5M2", [[e4m3[-1], e4m3[1]], [e5m2[-1], e5m2[1]]])
     x = d.rng.normal(0, scale, size=64)
     x[5] = outlier
@@ -480,10 +455,10 @@ def fp8_scaling(d: Demo, outlier=None, scale=None, block=None):
     for idx in blocks:
         top = np.abs(x[idx]).max()
         s = e4m3[-1] / top if top > 0 else 1.0
-        blockwise[idx] = quantize(x[idx] * s, e4m3) / s
+        blockwise[idx] = kit.round_to_grid(x[idx] * s, e4m3) / s
     results = {
-        "no scaling": quantize(x, e4m3),
-        "one scale per tensor": quantize(x * tensor_scale, e4m3) / tensor_scale,
+        "no scaling": kit.round_to_grid(x, e4m3),
+        "one scale per tensor": kit.round_to_grid(x * tensor_scale, e4m3) / tensor_scale,
         f"one scale per block of {block}": blockwise,
     }
     rest = np.arange(64) != 5

@@ -25,7 +25,7 @@ from quizprep.errors import BadValueError, QuizprepError
 REGISTRY: dict[str, Callable] = {}
 # Modules of the package that hold no demos; every other module or package whose name has no leading underscore
 # is a topic.
-NOT_TOPICS = frozenset({"framework", "kit"})
+NOT_TOPICS = frozenset({"framework", "index_writer", "kit"})
 
 
 class DemoInputError(QuizprepError):

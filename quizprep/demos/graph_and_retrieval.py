@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter
 
 import numpy as np
@@ -16,12 +15,6 @@ from quizprep.demos import kit
 from quizprep.demos.framework import Demo, demo
 
 # Helpers
-
-
-def unit_rows(m: np.ndarray) -> np.ndarray:
-    """Each row divided by its Euclidean length (zero rows stay zero)."""
-    norms = np.linalg.norm(m, axis=-1, keepdims=True)
-    return m / np.where(norms > 0, norms, 1.0)
 
 
 def order_of(scores: np.ndarray) -> np.ndarray:
@@ -122,7 +115,7 @@ def embedding_similarity(d: Demo, query=None, docs=None):
         rankings,
         text="Dot rewards length, L2 punishes it, cosine ignores it.",
     )
-    qn, Dn = q / np.linalg.norm(q), unit_rows(D)
+    qn, Dn = q / np.linalg.norm(q), kit.unit_rows(D)
     l2_unit = np.linalg.norm(Dn - qn, axis=1)
     d.show("after normalising: ||q̂ - d̂||² and 2 - 2·cos", {"squared": l2_unit**2, "2 - 2 cos": 2 - 2 * cosine})
     d.say("On unit vectors dot product = cosine and squared distance = 2 - 2·cos, so all three rank alike.")
@@ -139,9 +132,9 @@ def in_batch_negatives(d: Demo, batch=None, dim=None, temperature=None, hard_noi
     noise = d.number("hard_noise", hard_noise, 1.0, low=0.0, high=5.0)
     # Noise vectors of length about 1: a positive is the query plus half of one, a hard negative the query plus
     # `hard_noise` of one (close, but less close), and the other rows' positives are unrelated directions.
-    Q = unit_rows(side.normal(0, 1, (B, dim)))
-    P = unit_rows(Q + 0.5 * side.normal(0, 1 / math.sqrt(dim), (B, dim)))
-    H = unit_rows(Q + noise * side.normal(0, 1 / math.sqrt(dim), (B, dim)))
+    Q = kit.unit_rows(side.normal(0, 1, (B, dim)))
+    P = kit.unit_rows(Q + 0.5 * side.normal(0, 1 / math.sqrt(dim), (B, dim)))
+    H = kit.unit_rows(Q + noise * side.normal(0, 1 / math.sqrt(dim), (B, dim)))
     S = Q @ P.T / tau
     d.show(f"similarities q_i·p_j / τ (τ = {tau:g}); row i's positive is column i", S)
     p = kit.softmax(S)
@@ -434,10 +427,6 @@ CORPUS = [
 ]
 
 
-def tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
 def bm25_scores(docs: list[list[str]], query: list[str], k1: float, b: float) -> tuple[np.ndarray, dict]:
     """BM25 with the non-negative idf ln(1 + (N - n + 0.5)/(n + 0.5)); returns scores and each term's idf."""
     N = len(docs)
@@ -465,7 +454,7 @@ def bm25_hybrid(d: Demo, query=None, k1=None, b=None, dense_ranking=None, rrf_k=
     """BM25 on a six-document corpus, term-frequency saturation, and reciprocal rank fusion with a dense ranking."""
     if query is None:
         query = "cat food market"
-    d.require(isinstance(query, str) and 0 < len(tokens(query)) <= 20, "query must be a text of 1 to 20 words")
+    d.require(isinstance(query, str) and 0 < len(kit.words(query)) <= 20, "query must be a text of 1 to 20 words")
     d.params["query"] = query
     k1 = d.number("k1", k1, 1.2, low=0.0, high=10.0)
     b = d.number("b", b, 0.75, low=0.0, high=1.0)
@@ -475,8 +464,8 @@ def bm25_hybrid(d: Demo, query=None, k1=None, b=None, dense_ranking=None, rrf_k=
         "dense_ranking must list the document numbers 1 to 6 once each, best first",
     )
     c = d.number("rrf_k", rrf_k, 60, low=0, high=1000)
-    docs = [tokens(text) for text in CORPUS]
-    scores, idf = bm25_scores(docs, tokens(query), k1, b)
+    docs = [kit.words(text) for text in CORPUS]
+    scores, idf = bm25_scores(docs, kit.words(query), k1, b)
     d.show("idf per query term (rarer = larger)", idf)
     d.bars("BM25 score per document", [f"{i + 1}: {text[:28]}" for i, text in enumerate(CORPUS)], scores)
     saturation = [f * (k1 + 1) / (f + k1) for f in range(6)]
@@ -568,7 +557,7 @@ def over_smoothing(d: Demo, nodes=None, layers=None, alpha=None):
 
 def mean_cosine(H: np.ndarray) -> float:
     """Mean cosine similarity over all pairs of distinct rows."""
-    U = unit_rows(H)
+    U = kit.unit_rows(H)
     S = U @ U.T
     n = len(H)
     return float((S.sum() - np.trace(S)) / (n * (n - 1)))

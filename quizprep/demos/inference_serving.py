@@ -11,8 +11,6 @@ import numpy as np
 from quizprep.demos import kit
 from quizprep.demos.framework import Demo, demo
 
-GIB = 2**30
-
 
 @demo("kv-cache-budget")
 def kv_cache_budget(
@@ -39,8 +37,8 @@ def kv_cache_budget(
     gpu = d.number("gpu_gib", gpu_gib, 160, low=1, high=100_000)
 
     per_token = 2 * layers * kv_heads * head_dim * width
-    per_sequence = per_token * context / GIB
-    weights = params * 1e9 * weight_bytes / GIB
+    per_sequence = per_token * context / kit.GIB
+    weights = params * 1e9 * weight_bytes / kit.GIB
     d.say(
         f"Per token: 2·{layers}·{kv_heads}·{head_dim}·{kit.fmt(width)} = {kit.thousands(per_token)} bytes "
         f"({kit.fmt(per_token / 1024)} KiB); per {kit.thousands(context)}-token sequence {kit.fmt(per_sequence)} GiB."
@@ -424,27 +422,6 @@ def repetition_penalty(d: Demo, steps=None, penalty=None, frequency=None):
     return {"tokens": {name: tokens for name, tokens in runs.items()}, "distinct_share": shares}
 
 
-def quantize(x: np.ndarray, bits: int, group: int | None = None, axis: int = -1) -> np.ndarray:
-    """Symmetric round-to-nearest on an integer grid [-(2^(b-1) - 1), 2^(b-1) - 1] with one scale per group of
-    `group` consecutive entries along `axis` (None: one scale for the whole array); returns the dequantized values."""
-    levels = 2 ** (bits - 1) - 1
-    moved = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
-    if group is None:
-        scale = np.abs(moved).max() / levels
-        out = np.round(moved / scale) * scale if scale > 0 else moved.copy()
-        return np.moveaxis(out, -1, axis)
-    shape = moved.shape
-    chunks = moved.reshape(*shape[:-1], shape[-1] // group, group)
-    scale = np.abs(chunks).max(axis=-1, keepdims=True) / levels
-    safe = np.where(scale > 0, scale, 1.0)
-    out = (np.round(chunks / safe) * safe).reshape(shape)
-    return np.moveaxis(out, -1, axis)
-
-
-def relative_rms(error: np.ndarray, reference: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(error**2) / np.mean(reference**2)))
-
-
 @demo("group-quantization")
 def group_quantization(d: Demo, params_billion=None, group=None, rows=None, cols=None, outliers=None):
     """Weight memory at fp16, int8 and int4 with group scales, and int4 error by group size on a weight matrix."""
@@ -470,8 +447,11 @@ def group_quantization(d: Demo, params_billion=None, group=None, rows=None, cols
     spots = aux.choice(W.size, size=min(outliers, W.size), replace=False)
     W.flat[spots] *= 15  # a few large weights, as trained LLM layers have
     sizes = [s for s in (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if s <= cols and cols % s == 0]
-    errors = {"per tensor": relative_rms(quantize(W, 4) - W, W), "per row": relative_rms(quantize(W, 4, cols) - W, W)}
-    errors.update({f"groups of {s}": relative_rms(quantize(W, 4, s) - W, W) for s in sizes if s < cols})
+    errors = {
+        "per tensor": kit.relative_rms(kit.quantize(W, 4) - W, W),
+        "per row": kit.relative_rms(kit.quantize(W, 4, cols) - W, W),
+    }
+    errors.update({f"groups of {s}": kit.relative_rms(kit.quantize(W, 4, s) - W, W) for s in sizes if s < cols})
     d.bars(
         f"int4 relative RMS error on a {rows} x {cols} matrix with {outliers} large weights",
         list(errors),
@@ -522,10 +502,10 @@ def gptq_compensation(d: Demo, rows=None, cols=None, samples=None, bits=None, co
     gptq = gptq_quantize(W, X, bits)
     reference = W @ X
     out_err = {
-        "round to nearest": relative_rms((rtn - W) @ X, reference),
-        "GPTQ": relative_rms((gptq - W) @ X, reference),
+        "round to nearest": kit.relative_rms((rtn - W) @ X, reference),
+        "GPTQ": kit.relative_rms((gptq - W) @ X, reference),
     }
-    weight_err = {"round to nearest": relative_rms(rtn - W, W), "GPTQ": relative_rms(gptq - W, W)}
+    weight_err = {"round to nearest": kit.relative_rms(rtn - W, W), "GPTQ": kit.relative_rms(gptq - W, W)}
     d.say(
         f"A {rows} x {cols} layer, {bits}-bit grid with one scale per row; {samples} calibration inputs whose "
         f"features share a common factor (correlation {kit.fmt(rho)})."
@@ -559,15 +539,15 @@ def awq_scaling(d: Demo, cols=None, rows=None, salient=None, boost=None, bits=No
     magnitude = np.abs(X).mean(axis=0)
 
     def error(weights: np.ndarray) -> float:
-        return relative_rms(X @ weights.T - reference, reference)
+        return kit.relative_rms(X @ weights.T - reference, reference)
 
     alphas = [round(0.1 * i, 1) for i in range(11)]
     by_alpha = []
     for a in alphas:
         s = magnitude**a
-        by_alpha.append(error(quantize(W * s, bits, group) / s))  # Q(W·s)/s: the product with X/s·s is unchanged
+        by_alpha.append(error(kit.quantize(W * s, bits, group) / s))  # Q(W·s)/s: the product with X/s·s is unchanged
     best = alphas[int(np.argmin(by_alpha))]
-    mixed = quantize(W, bits, group)
+    mixed = kit.quantize(W, bits, group)
     mixed[:, :salient] = W[:, :salient]  # the alternative: salient channels kept in 16-bit
     d.say(
         f"{salient} of {cols} input channels carry activations {kit.fmt(boost)} times larger; weights quantized "
@@ -600,20 +580,20 @@ def int8_outliers(d: Demo, tokens=None, features=None, outlier_dims=None, magnit
     W = w_rng.normal(scale=1 / math.sqrt(features), size=(features, 16))
     exact = X @ W
 
-    per_tensor = quantize(X, 8) @ quantize(W, 8)
-    vector_wise = quantize(X, 8, features, axis=1) @ quantize(W, 8, features, axis=0)  # rows of X, columns of W
+    per_tensor = kit.quantize(X, 8) @ kit.quantize(W, 8)
+    vector_wise = kit.quantize(X, 8, features, axis=1) @ kit.quantize(W, 8, features, axis=0)  # rows of X, columns of W
     outlier = np.abs(X).max(axis=0) > threshold
     regular = ~outlier
     decomposed = X[:, outlier] @ W[outlier]  # the outlier dimensions in 16-bit (exact here)
     if regular.any():
-        decomposed = decomposed + quantize(X[:, regular], 8, int(regular.sum()), axis=1) @ quantize(
+        decomposed = decomposed + kit.quantize(X[:, regular], 8, int(regular.sum()), axis=1) @ kit.quantize(
             W[regular], 8, int(regular.sum()), axis=0
         )
     ordinary = X[:, dims:] @ W[dims:]  # what the ordinary dimensions contribute: the signal rounding must keep
     errors = {
-        "absmax per tensor": relative_rms(per_tensor - exact, ordinary),
-        "vector-wise": relative_rms(vector_wise - exact, ordinary),
-        "vector-wise + 16-bit outliers": relative_rms(decomposed - exact, ordinary),
+        "absmax per tensor": kit.relative_rms(per_tensor - exact, ordinary),
+        "vector-wise": kit.relative_rms(vector_wise - exact, ordinary),
+        "vector-wise + 16-bit outliers": kit.relative_rms(decomposed - exact, ordinary),
     }
     share = float(outlier.sum() * tokens / X.size)
     d.say(
@@ -631,28 +611,12 @@ def int8_outliers(d: Demo, tokens=None, features=None, outlier_dims=None, magnit
     return {"errors": errors, "outlier_dims": np.flatnonzero(outlier), "share_16bit": share}
 
 
-def e4m3_grid() -> np.ndarray:
-    """The non-negative values of fp8 E4M3 (bias 7, no infinities, largest finite 448)."""
-    subnormal = [m / 8 * 2.0**-6 for m in range(8)]
-    normal = [(1 + m / 8) * 2.0 ** (e - 7) for e in range(1, 16) for m in range(8) if not (e == 15 and m == 7)]
-    return np.array(subnormal + normal)
-
-
-def round_to_grid(x: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Nearest grid value for |x| (clipped to the largest), sign restored."""
-    mag = np.minimum(np.abs(x), grid[-1])
-    upper = np.clip(np.searchsorted(grid, mag), 1, len(grid) - 1)
-    lower = upper - 1
-    pick_upper = (grid[upper] - mag) < (mag - grid[lower])
-    return np.sign(x) * np.where(pick_upper, grid[upper], grid[lower])
-
-
 @demo("fp8-vs-int8")
 def fp8_vs_int8(d: Demo, samples=None):
     """fp8 (E4M3) against int8, each with one absmax scale: error on uniform, Gaussian and heavy-tailed values."""
     aux = d.side_rng()
     samples = d.number("samples", samples, 20000, low=100, high=200_000, integer=True)
-    grid = e4m3_grid()
+    grid = kit.fp8_grid(4, 3)
     d.say(
         f"E4M3 has {2 * len(grid) - 1} finite values up to {kit.fmt(grid[-1])}; steps are 1/8 of a power of two, "
         f"e.g. {kit.fmt(grid[57] - grid[56])} near 1 but {kit.fmt(grid[-1] - grid[-2])} near 448. "
@@ -666,8 +630,8 @@ def fp8_vs_int8(d: Demo, samples=None):
     int8_err, fp8_err = {}, {}
     for name, x in data.items():
         peak = np.abs(x).max()
-        int8_err[name] = relative_rms(quantize(x, 8) - x, x)
-        fp8_err[name] = relative_rms(round_to_grid(x / (peak / grid[-1]), grid) * (peak / grid[-1]) - x, x)
+        int8_err[name] = kit.relative_rms(kit.quantize(x, 8) - x, x)
+        fp8_err[name] = kit.relative_rms(kit.round_to_grid(x / (peak / grid[-1]), grid) * (peak / grid[-1]) - x, x)
     d.bars("relative RMS error, int8", list(int8_err), list(int8_err.values()))
     d.bars(
         "relative RMS error, fp8 E4M3",
@@ -698,11 +662,11 @@ def kv_quantization(d: Demo, tokens=None, channels=None, outlier_channels=None, 
 
     exact = attend(K, V)
     schemes = {"per token": (channels, 1), "per channel": (tokens, 0)}
-    key_err = {n: relative_rms(quantize(K, bits, g, a) - K, K) for n, (g, a) in schemes.items()}
-    value_err = {n: relative_rms(quantize(V, bits, g, a) - V, V) for n, (g, a) in schemes.items()}
+    key_err = {n: kit.relative_rms(kit.quantize(K, bits, g, a) - K, K) for n, (g, a) in schemes.items()}
+    value_err = {n: kit.relative_rms(kit.quantize(V, bits, g, a) - V, V) for n, (g, a) in schemes.items()}
     out_err = {
-        f"keys {kn}, values {vn}": relative_rms(
-            attend(quantize(K, bits, *schemes[kn]), quantize(V, bits, *schemes[vn])) - exact, exact
+        f"keys {kn}, values {vn}": kit.relative_rms(
+            attend(kit.quantize(K, bits, *schemes[kn]), kit.quantize(V, bits, *schemes[vn])) - exact, exact
         )
         for kn, vn in (("per token", "per token"), ("per channel", "per token"))
     }

@@ -1,17 +1,20 @@
 """Small helpers the demos share: numerically stable activations and softmax, normal density and
-distribution, number formatting for sentences, parameter readers, the XOR data set and training loops
-that several demos reuse. Imports NumPy; only demo modules import it.
+distribution, number formatting for sentences, parameter readers (numbers, vectors, texts), the XOR data set and
+training loops that several demos reuse, word tokens, row normalisation, KL divergence, and the rounding grids of
+integer and floating-point quantization. Imports NumPy; only demo modules import it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
 from quizprep.demos.framework import Demo, DemoInputError
 
 TINY = 1e-300  # floor for logarithms of magnitudes that may reach zero
+GIB = 2**30  # bytes in a GiB
 
 # The four XOR points and their labels: no straight line separates the 1s from the 0s.
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -38,6 +41,11 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def gelu(x):
+    """x·Φ(x), the exact GELU."""
+    return x * normal_cdf(x)
+
+
 def log_softmax(z: np.ndarray) -> np.ndarray:
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
@@ -52,6 +60,26 @@ def entropy(p: np.ndarray) -> np.ndarray:
     """Shannon entropy in nats of each row of p (0 log 0 = 0)."""
     safe = np.where(p > 0, p, 1.0)
     return -(p * np.log(safe)).sum(axis=-1)
+
+
+def kl_divergence(p: np.ndarray, q: np.ndarray) -> float:
+    """KL(p || q) = Σ p·log(p/q) in nats, with 0·log 0 = 0, and infinite when q is 0 where p is not."""
+    support = p > 0
+    if np.any(q[support] == 0):
+        return float("inf")
+    return float(np.sum(p[support] * np.log(p[support] / q[support])))
+
+
+def layer_norm(x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """Each row (the last axis) centred and divided by its standard deviation, without gain or bias."""
+    centred = x - x.mean(axis=-1, keepdims=True)
+    return centred / np.sqrt((centred**2).mean(axis=-1, keepdims=True) + eps)
+
+
+def unit_rows(m: np.ndarray) -> np.ndarray:
+    """Each row divided by its Euclidean length (zero rows stay zero)."""
+    norms = np.linalg.norm(m, axis=-1, keepdims=True)
+    return m / np.where(norms > 0, norms, 1.0)
 
 
 def normal_cdf(z) -> np.ndarray:
@@ -113,6 +141,21 @@ def vector(d: Demo, name: str, value, default, length: int | None = None, *, min
     if not min_len <= array.size <= max_len:
         raise DemoInputError(f"{name} must have between {min_len} and {max_len} entries; got {array.size}")
     return array
+
+
+def text_param(d: Demo, name: str, value, default: str, max_len: int = 200) -> str:
+    """A string parameter of 1 to `max_len` characters, recorded like the numeric ones."""
+    if value is None:
+        value = default
+    d.require(isinstance(value, str), f'{name} must be a text in quotes, like "hello", not {value!r}')
+    d.require(0 < len(value) <= max_len, f"{name} must have between 1 and {max_len} characters; got {len(value)}")
+    d.params[name] = value
+    return value
+
+
+def words(text: str) -> list[str]:
+    """Lowercase runs of letters and digits: the word tokens of the retrieval demos."""
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def together(x, y, x_name: str = "x", y_name: str = "y") -> None:
@@ -365,3 +408,51 @@ def som_update(
     winner = int(np.argmin(np.sum(diff**2, axis=1)))
     h = np.exp(-np.sum((grid - grid[winner]) ** 2, axis=1) / (2 * sigma**2))
     return weights + (lr * h)[:, None] * diff, winner, h
+
+
+# Quantization grids
+
+
+def quantize(x: np.ndarray, bits: int, group: int | None = None, axis: int = -1) -> np.ndarray:
+    """Symmetric round-to-nearest on an integer grid [-(2^(b-1) - 1), 2^(b-1) - 1] with one scale per group of
+    `group` consecutive entries along `axis` (None: one scale for the whole array); returns the dequantized values."""
+    levels = 2 ** (bits - 1) - 1
+    moved = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
+    if group is None:
+        scale = np.abs(moved).max() / levels
+        out = np.round(moved / scale) * scale if scale > 0 else moved.copy()
+        return np.moveaxis(out, -1, axis)
+    shape = moved.shape
+    chunks = moved.reshape(*shape[:-1], shape[-1] // group, group)
+    scale = np.abs(chunks).max(axis=-1, keepdims=True) / levels
+    safe = np.where(scale > 0, scale, 1.0)
+    out = (np.round(chunks / safe) * safe).reshape(shape)
+    return np.moveaxis(out, -1, axis)
+
+
+def relative_rms(error: np.ndarray, reference: np.ndarray) -> float:
+    """RMS of an error over RMS of the values it is an error of."""
+    return float(np.sqrt(np.mean(error**2) / np.mean(reference**2)))
+
+
+def fp8_grid(exponent_bits: int, mantissa_bits: int) -> np.ndarray:
+    """The non-negative finite values of an FP8 format, E4M3 (bias 7, largest 448: only its all-ones pattern is
+    NaN) or E5M2 (bias 15, largest 57344: IEEE infinities and NaNs), from zero up."""
+    bias = 2 ** (exponent_bits - 1) - 1
+    values = [m / 2**mantissa_bits * 2.0 ** (1 - bias) for m in range(2**mantissa_bits)]  # subnormals and zero
+    top = 2**exponent_bits - 1 if exponent_bits == 4 else 2**exponent_bits - 2  # E5M2 keeps IEEE infinities
+    for e in range(1, top + 1):
+        for m in range(2**mantissa_bits):
+            if exponent_bits == 4 and e == top and m == 2**mantissa_bits - 1:
+                continue  # E4M3's NaN
+            values.append((1 + m / 2**mantissa_bits) * 2.0 ** (e - bias))
+    return np.array(values)
+
+
+def round_to_grid(x: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Each value rounded to the nearest value of the ascending non-negative `grid` (ties to the smaller
+    magnitude), saturating at the largest, sign restored."""
+    mags = np.minimum(np.abs(x), grid[-1])
+    idx = np.clip(np.searchsorted(grid, mags), 1, len(grid) - 1)
+    nearer = np.where(mags - grid[idx - 1] <= grid[idx] - mags, idx - 1, idx)
+    return np.sign(x) * grid[nearer]

@@ -5,7 +5,6 @@ calibration of few-shot prompts, self-consistency voting, retrieval as a knowled
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
@@ -482,22 +481,18 @@ NEW_DOC = "From March, remote work is allowed up to three days per week without 
 CHANGED = 1  # the snippet NEW_DOC replaces
 
 
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
 def tfidf_rank(docs: list[str], query: str) -> np.ndarray:
     """Cosine similarity of the query to every document under TF-IDF weights with idf = log(N / df) + 1."""
-    vocab = sorted({w for doc in docs for w in words(doc)})
+    vocab = sorted({w for doc in docs for w in kit.words(doc)})
     index = {w: i for i, w in enumerate(vocab)}
     counts = np.zeros((len(docs), len(vocab)))
     for row, doc in enumerate(docs):
-        for w in words(doc):
+        for w in kit.words(doc):
             counts[row, index[w]] += 1
     idf = np.log(len(docs) / np.count_nonzero(counts, axis=0)) + 1.0
     doc_vecs = counts * idf
     q = np.zeros(len(vocab))
-    for w in words(query):
+    for w in kit.words(query):
         if w in index:
             q[index[w]] += idf[index[w]]
     norms = np.linalg.norm(doc_vecs, axis=1) * max(np.linalg.norm(q), 1e-300)
@@ -510,7 +505,7 @@ def retrieval_top_k(d: Demo, query=None, k=None):
     re-index a changed policy and see the new rule retrieved at once, with no training."""
     if query is None:
         query = "How many days per week can I work remotely?"
-    if not isinstance(query, str) or not 1 <= len(query) <= 300 or not words(query):
+    if not isinstance(query, str) or not 1 <= len(query) <= 300 or not kit.words(query):
         raise DemoInputError("query must be a question of 1 to 300 characters with at least one word")
     d.params["query"] = query
     k = d.number("k", k, 2, low=1, high=len(POLICY_DOCS), integer=True)

@@ -11,8 +11,6 @@ import numpy as np
 from quizprep.demos import kit
 from quizprep.demos.framework import Demo, demo
 
-GIB = 2**30
-
 
 @demo("gqa-cache")
 def gqa_cache(d: Demo, layers=None, query_heads=None, kv_heads=None, head_dim=None, tokens=None, bytes_per_value=None):
@@ -29,7 +27,7 @@ def gqa_cache(d: Demo, layers=None, query_heads=None, kv_heads=None, head_dim=No
     )
 
     per_token = {name: 2 * layers * heads * head_dim * width for name, heads in (("MHA", h), ("GQA", g), ("MQA", 1))}
-    cache_gib = {name: b * tokens / GIB for name, b in per_token.items()}
+    cache_gib = {name: b * tokens / kit.GIB for name, b in per_token.items()}
     d.say(
         f"Cache per token = 2 (K and V)·layers·KV heads·head size·bytes; with {layers} layers, head size {head_dim} "
         f"and {kit.fmt(width)} bytes per value:"
@@ -261,10 +259,6 @@ def sliding_window(d: Demo, n=None, window=None, layers=None):
     return {"mask": mask, "reach_by_layer": sizes, "slots": slots, "cache_entries": min(n, w), "full_cache_entries": n}
 
 
-def layer_norm(x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
-    return (x - x.mean()) / np.sqrt(x.var() + eps)
-
-
 def rms_norm(x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     return x / np.sqrt(np.mean(x**2) + eps)
 
@@ -277,10 +271,10 @@ def pre_post_norm(d: Demo, depth=None, width=None, weights=None, x=None):
     pre, post = x0.copy(), x0.copy()
     pre_norms, post_norms, pre_updates = [], [], []
     for W in stack:
-        branch = W @ layer_norm(pre)  # pre-norm: the sub-layer sees a normalised copy, the stream is left alone
+        branch = W @ kit.layer_norm(pre)  # pre-norm: the sub-layer sees a normalised copy, the stream is left alone
         pre_updates.append(float(np.linalg.norm(branch) / np.linalg.norm(pre)))
         pre = pre + branch
-        post = layer_norm(post + W @ post)  # post-norm: the sum itself is normalised
+        post = kit.layer_norm(post + W @ post)  # post-norm: the sum itself is normalised
         pre_norms.append(float(np.linalg.norm(pre)))
         post_norms.append(float(np.linalg.norm(post)))
     d.say(f"{depth} residual blocks of width {width}, each sub-layer a random linear map; layer norm without gain.")
@@ -309,7 +303,7 @@ def rmsnorm_invariance(d: Demo, x=None, shift=None, scale=None):
     k = d.number("scale", scale, 2.5, low=1e-3, high=1000)
     table = {}
     for label, u in (("x", v), (f"x + {kit.fmt(c)}", v + c), (f"{kit.fmt(k)}·x", k * v)):
-        table[label] = (layer_norm(u, 0.0), rms_norm(u, 0.0))
+        table[label] = (kit.layer_norm(u, 0.0), rms_norm(u, 0.0))
     d.show("LayerNorm of x, x + c, k·x", np.array([ln for ln, _ in table.values()]))
     d.show("RMSNorm of x, x + c, k·x", np.array([rms for _, rms in table.values()]))
     ln = [pair[0] for pair in table.values()]

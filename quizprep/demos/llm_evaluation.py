@@ -23,14 +23,9 @@ def words(text: str) -> list[str]:
 
 def text_param(d: Demo, name: str, value, default: str, max_words: int = 200) -> str:
     """A text parameter of 1 to `max_words` words, recorded like the numeric ones."""
-    if value is None:
-        value = default
-    d.require(
-        isinstance(value, str) and 1 <= len(words(value)) <= max_words,
-        f"{name} must be a text of 1 to {max_words} words",
-    )
-    d.params[name] = value
-    return value
+    text = kit.text_param(d, name, value, default, max_len=20 * max_words)
+    d.require(1 <= len(words(text)) <= max_words, f"{name} must be a text of 1 to {max_words} words")
+    return text
 
 
 def ngrams(tokens: list[str], n: int) -> Counter:

@@ -189,14 +189,6 @@ def _distribution(d: Demo, name: str, value, size: int) -> np.ndarray:
     return p
 
 
-def _kl(p: np.ndarray, q: np.ndarray) -> float:
-    """Σ p log(p/q) in nats, with 0·log 0 = 0, and infinite when q is 0 where p is not."""
-    support = p > 0
-    if np.any(q[support] == 0):
-        return float("inf")
-    return float(np.sum(p[support] * np.log(p[support] / q[support])))
-
-
 @demo("kl-divergence")
 def kl_divergence(d: Demo, p=None, q=None):
     """KL divergence between two discrete distributions, and its asymmetry."""
@@ -208,7 +200,7 @@ def kl_divergence(d: Demo, p=None, q=None):
     labels = [f"outcome {k}" for k in range(P.size)]
     d.bars("p (target)", labels, P)
     d.bars("q (model)", labels, Q)
-    pq, qp = _kl(P, Q), _kl(Q, P)
+    pq, qp = kit.kl_divergence(P, Q), kit.kl_divergence(Q, P)
     entropy = float(np.sum(-P[P > 0] * np.log(P[P > 0]))) + 0.0  # + 0.0 turns -0.0 into 0.0
     cross = entropy + pq
     d.say("KL(p‖q) = Σ pₖ ln(pₖ/qₖ), in nats; terms with pₖ = 0 count 0, and a qₖ = 0 where pₖ > 0 makes it infinite.")

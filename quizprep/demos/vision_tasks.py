@@ -573,8 +573,8 @@ def clip_contrastive(d: Demo, images=None, texts=None, temperature=None):
     if np.any(np.linalg.norm(img, axis=1) == 0) or np.any(np.linalg.norm(txt, axis=1) == 0):
         raise DemoInputError("every embedding needs a nonzero length to be normalised")
     tau = d.number("temperature", temperature, 0.07, low=0.01, high=10.0)
-    u = img / np.linalg.norm(img, axis=1, keepdims=True)
-    v = txt / np.linalg.norm(txt, axis=1, keepdims=True)
+    u = kit.unit_rows(img)
+    v = kit.unit_rows(txt)
     logits = u @ v.T / tau
     d.show(f"cosine similarities / τ (τ = {tau:g}); row = image, column = caption", kit.rounded(logits, 2))
     n = len(img)

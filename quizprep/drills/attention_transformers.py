@@ -8,10 +8,9 @@ import numpy as np
 
 from quizprep.drills import Problem
 from quizprep.drills.framework import drill
-from quizprep.drills.kit import decimals, num, paren, pick, rounded, vec
+from quizprep.drills.kit import MIB, decimals, num, paren, pick, rounded, vec
 
 DTYPES = [("float32", 4), ("float16", 2), ("bfloat16", 2)]
-MIB = 2**20
 
 
 @drill("attention-weight")

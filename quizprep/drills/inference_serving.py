@@ -7,9 +7,8 @@ import numpy as np
 
 from quizprep.drills import Problem
 from quizprep.drills.framework import drill
-from quizprep.drills.kit import EXACT, decimals, num, pick, rounded
+from quizprep.drills.kit import EXACT, GIB, decimals, num, pick, rounded
 
-GIB = 2**30
 CACHE_TYPES = [("float16", 2), ("bfloat16", 2), ("fp8", 1), ("float32", 4)]
 
 

@@ -1,5 +1,5 @@
 """Helpers the drills share: drawing friendly numbers, writing numbers in prompts and worked solutions,
-and the tolerances answers are graded with.
+the tolerances answers are graded with, and the byte units memory drills divide by.
 
 Numbers are drawn from short lists of friendly values with `pick`, so every parameter is a plain Python int or
 float (and `params` stays JSON-ready).
@@ -50,6 +50,8 @@ def decimals(n: int) -> dict:
 
 
 EXACT = {"rel_tol": 0.0, "abs_tol": 1e-9}  # counts and other whole numbers
+MIB = 2**20  # bytes in a MiB
+GIB = 2**30  # bytes in a GiB
 
 
 def sigmoid(x: float) -> float:

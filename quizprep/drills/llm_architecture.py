@@ -7,9 +7,8 @@ import numpy as np
 
 from quizprep.drills import Problem
 from quizprep.drills.framework import drill
-from quizprep.drills.kit import EXACT, decimals, num, pick, rounded
+from quizprep.drills.kit import EXACT, GIB, decimals, num, pick, rounded
 
-GIB = 2**30
 # (name, layers, d_model, parameters) of a few decoder shapes, parameters in billions
 SHAPES = [("1.3B", 24, 2048, 1.3), ("7B", 32, 4096, 6.7), ("13B", 40, 5120, 13.0), ("70B", 80, 8192, 70.0)]
 

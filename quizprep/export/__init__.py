@@ -38,7 +38,7 @@ class ExportRequest:
 
 def run_export(ctx, selection, request: ExportRequest) -> str:
     """`quizprep export`: select, narrow, write; returns the note for the user."""
-    from quizprep import config, store
+    from quizprep import store
     from quizprep.clock import local_day
     from quizprep.export.selection import select_for_export
     from quizprep.files import check_target, protected_paths
@@ -46,7 +46,7 @@ def run_export(ctx, selection, request: ExportRequest) -> str:
     items = ctx.items(selection)
     if request.ids or request.due or request.weak:
         with ctx.state() as conn:
-            cards, policy = store.all_cards(conn), ctx.policy(config.load(conn))
+            cards, policy = store.all_cards(conn), ctx.policy(conn)
         items = select_for_export(
             items, request.ids, request.due, request.weak, ctx.now, ctx.bank().by_id, cards, policy
         )
@@ -79,7 +79,9 @@ def export_items(items: list, request: ExportRequest, today, demo_text=None, pro
     else:
         from quizprep.export.markdown_export import to_markdown
 
-        text = to_markdown(items, answers=request.answers, answer_key=request.answer_key, demo_text=demo_text, today=today)
+        text = to_markdown(
+            items, answers=request.answers, answer_key=request.answer_key, demo_text=demo_text, today=today
+        )
     write_output(text, target, protected=protected, force=request.force)
     return "" if target == "-" else f"Wrote {plural(len(items), 'item')} to {shown(target)}."
 

@@ -85,7 +85,10 @@ def build_package(items: list[Item], path: Path) -> int:
     model = genanki.Model(
         MODEL_ID,
         "quizprep item",
-        fields=[{"name": name} for name in ("Question", "Answer", "KeyPoints", "Pitfalls", "Topic", "Difficulty", "Id", "Demo")],
+        fields=[
+            {"name": name}
+            for name in ("Question", "Answer", "KeyPoints", "Pitfalls", "Topic", "Difficulty", "Id", "Demo")
+        ],
         templates=[{"name": "Question → answer", "qfmt": FRONT, "afmt": BACK}],
         css=CSS,
         sort_field_index=0,

@@ -32,12 +32,12 @@ def select_for_export(
 
 def weak_items(items, cards: dict, now: datetime, policy) -> list:
     from quizprep.modes.quiz import weakness_order
-    from quizprep.scheduler import card_from_json, retrievability
+    from quizprep.scheduler import recall_at
 
     seen = [item for item in items if item.id in cards]
     return [
         item
         for item in weakness_order(seen, cards, now, policy)
-        if retrievability(card_from_json(cards[item.id].card_json), now, policy) < policy.desired_retention
+        if recall_at(cards[item.id], now, policy) < policy.desired_retention
         or cards[item.id].lapses > 0
     ]

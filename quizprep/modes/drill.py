@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-from quizprep import config
 from quizprep.context import Context
 from quizprep.errors import BadValueError
 from quizprep.questions import numeric
@@ -44,6 +43,6 @@ def run_drills(ctx: Context, name: str | None, topics: list[str], count: int, io
     rng = random.Random(seed)
     questions = [numeric(rng.choice(names), rng.randrange(2**31)) for _ in range(count)]
     with ctx.state() as conn:
-        policy = ctx.policy(config.load(conn))
+        policy = ctx.policy(conn)
         io.show(notice(f"{plural(count, 'drill problem')} · seed {seed}"))
         return Session(io, Recorder(conn, policy, "drill"), demo_seed=seed).run(questions)

@@ -12,7 +12,6 @@ import random
 import re
 from dataclasses import dataclass
 
-from quizprep import config
 from quizprep.bank import Item
 from quizprep.context import Context, Selection
 from quizprep.errors import QuizprepError
@@ -68,14 +67,13 @@ class MockInterview(Session):
         summary = super().run([flashcard(item) for item in items])
         return InterviewReport(summary, self.seconds)
 
-    def ask(self, question, index, total):
+    def ask(self, question, index, position):
         from quizprep.ui.session import question_view
 
         self.io.show(
             question_view(
                 question,
-                index + 1,
-                total,
+                position,
                 f"You have {self.seconds // 60} min {self.seconds % 60:02d} s · q ends the interview",
             )
         )
@@ -132,5 +130,5 @@ def run_interview(ctx: Context, selection: Selection, count: int, seconds: int, 
     seed = ctx.draw_seed()
     picks = interview_picks(items, count, random.Random(seed))
     with ctx.state() as conn:
-        policy = ctx.policy(config.load(conn))
+        policy = ctx.policy(conn)
         return MockInterview(io, Recorder(conn, policy, "interview"), seconds, demo_seed=seed).run(picks)

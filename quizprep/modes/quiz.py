@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from quizprep import config, store
+from quizprep import store
 from quizprep.bank import Item
 from quizprep.context import Context, Selection
 from quizprep.errors import BadValueError, QuizprepError
 from quizprep.modes.drill import drills_for
 from quizprep.questions import Question, flashcard, mcq, numeric
-from quizprep.scheduler import Policy
 from quizprep.session import Recorder, Session, Summary
 from quizprep.text import plural
 from quizprep.ui.session import notice
@@ -20,9 +19,9 @@ from quizprep.ui.terminal import LineIO
 NUMERIC_SHARE = 0.2  # of a mixed quiz, when drills exist for the chosen topics
 
 
-def weakness_order(items: list[Item], cards: dict, now: datetime, policy: Policy) -> list[Item]:
+def weakness_order(items: list[Item], cards: dict, now: datetime, policy) -> list[Item]:
     """Seen items first, lowest retrievability then most lapses; unseen items after, in bank order."""
-    from quizprep.scheduler import card_from_json, retrievability
+    from quizprep.scheduler import recall_at
 
     seen, unseen = [], []
     for index, item in enumerate(items):
@@ -30,7 +29,7 @@ def weakness_order(items: list[Item], cards: dict, now: datetime, policy: Policy
         if row is None:
             unseen.append(item)
             continue
-        recall = retrievability(card_from_json(row.card_json), now, policy)
+        recall = recall_at(row, now, policy)
         seen.append((recall, -row.lapses, index, item))
     seen.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in seen] + unseen
@@ -79,7 +78,7 @@ def run_quiz(ctx: Context, selection: Selection, kind: str | None, limit: int, w
         raise QuizprepError("no items match these filters; `quizprep topics` and `quizprep list` show what there is")
     seed = ctx.draw_seed()
     with ctx.state() as conn:
-        policy = ctx.policy(config.load(conn))
+        policy = ctx.policy(conn)
         ordered = weakness_order(items, store.all_cards(conn), ctx.now, policy) if weak else None
         questions = quiz_questions(items, drills, kind, limit, random.Random(seed), ordered)
         io.show(

@@ -1,95 +1,186 @@
-"""Spaced-repetition review: learning steps, due reviews, then new items, within the daily limits."""
+"""Review: the planner picks each next card (`quizprep.api.next_item`), re-planning after every answer.
+
+With an interview ahead, each card is the one whose study now adds the most expected recall at the
+interview per expected second, until today's minutes are spent (or, without a budget, until no card
+is worth its time); without one it is plain FSRS: learning steps, due reviews, then new items,
+within the daily limits. `PlannedQueue` feeds the session one card at a time.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from quizprep import config, store
-from quizprep.bank import Item
+from quizprep import store
+from quizprep.clock import day_start, utc_now
 from quizprep.context import Context, Selection
 from quizprep.questions import Question, flashcard
-from quizprep.scheduler import REVIEW, days_left, new_quota
-from quizprep.session import Recorder, Session, Summary
-from quizprep.store import iso
+from quizprep.scheduler import LEARNING, RELEARNING, REVIEW, state_of
+from quizprep.session import Answered, Session, Summary
 from quizprep.ui.terminal import LineIO
 
-LEARN_AHEAD = timedelta(minutes=20)  # learning steps due this soon are shown in the same session
+
+def introduction_order(items: list) -> list:
+    """New items come easiest first, then in bank order."""
+    return [item for _, _, item in sorted((item.difficulty, index, item) for index, item in enumerate(items))]
 
 
-@dataclass
-class ReviewPlan:
-    """The review queue and why it is that long."""
+def expected_recall(cards: dict, at: datetime, policy) -> float:
+    """Expected share of `cards` recalled at `at` (unseen items count 0): readiness."""
+    from quizprep.api import recall
 
-    questions: list[Question]
-    learning: int
-    due: int
-    new: int
-    new_quota: int
-    reviews_left: int
+    return sum(recall(state, at, policy) for state in cards.values()) / len(cards) if cards else 0.0
 
 
-def review_plan(
-    items: list[Item],
-    cards: dict,
-    now: datetime,
-    new_quota: int,
-    reviews_left: int,
-    limit: int | None,
-) -> ReviewPlan:
-    """Anki's order: learning and relearning cards due now, then due reviews (up to the daily
-    review limit), then new items (up to today's new quota), easiest first."""
-    horizon = iso(now + LEARN_AHEAD)
-    moment = iso(now)
-    learning, due, new = [], [], []
-    for index, item in enumerate(items):
-        row = cards.get(item.id)
-        if row is None:
-            new.append((item.difficulty, index))
-        elif row.state == REVIEW:
-            if row.due <= moment:
-                due.append((row.due, index))
-        elif row.due <= horizon:
-            learning.append((row.due, index))
-    learning.sort()
-    due = sorted(due)[: max(0, reviews_left)]
-    new = sorted(new)[: max(0, new_quota)]
-    order = [index for _, index in learning] + [index for _, index in due] + [index for _, index in new]
-    if limit is not None:
-        order = order[:limit]
-    return ReviewPlan(
-        [flashcard(items[index]) for index in order], len(learning), len(due), len(new), new_quota, reviews_left
-    )
+class PlannedQueue:
+    """The next card is chosen when it is needed; answers, undos and skips update what the planner sees."""
+
+    def __init__(self, items: list, cards: dict, policy, spent_s: float, limit: int | None, clock=utc_now):
+        self.by_id = {item.id: item for item in items}
+        self.cards = dict(cards)  # item id -> state or None, in introduction order
+        self.policy = policy
+        self.spent_s = spent_s
+        self.limit = limit
+        self.clock = clock
+        self.asked: list[Question] = []
+        self.stopped = ""  # why the planner stopped: 'budget', 'enough', 'limit' or 'nothing'
+
+    def question_at(self, index: int, now: datetime) -> Question | None:
+        if index < len(self.asked):
+            return self.asked[index]
+        if self.limit is not None and index >= self.limit:
+            self.stopped = "limit"
+            return None
+        from quizprep.api import next_item
+
+        key = next_item(self.cards, now, self.policy, self.spent_s)
+        if key is None:
+            self.stopped = self.why_stopped()
+            return None
+        self.asked.append(flashcard(self.by_id[key]))
+        return self.asked[-1]
+
+    def why_stopped(self) -> str:
+        budget = self.policy.daily_minutes
+        if budget is not None and self.spent_s >= budget * 60 - self.policy.durations.recall / 2:
+            return "budget"
+        return "enough" if self.interview_ahead() else "nothing"
+
+    def interview_ahead(self) -> bool:
+        return self.policy.interview_at is not None and self.clock() < self.policy.interview_at
+
+    def position(self, index: int) -> str:
+        text = f"Card {index + 1}"
+        if self.policy.daily_minutes is not None:
+            left = max(0.0, self.policy.daily_minutes - self.spent_s / 60)
+            text += f" · {left:.0f} of {self.policy.daily_minutes:g} min left today"
+        return text
+
+    def answered(self, answered: Answered) -> None:
+        recorded = answered.recorded
+        self.cards[recorded.key] = state_of(recorded.card)
+        self.spent_s += (recorded.answer_ms or 0) / 1000
+
+    def undone(self, answered: Answered) -> None:
+        recorded = answered.recorded
+        self.cards[recorded.key] = state_of(recorded.previous)
+        self.spent_s = max(0.0, self.spent_s - (recorded.answer_ms or 0) / 1000)
+
+    def skipped(self, index: int) -> None:
+        self.cards.pop(self.asked[index].key, None)  # not offered again this session
+
+    def end_note(self, index: int) -> str:
+        return {
+            "budget": "today's minutes are done",
+            "enough": "nothing more is worth its time today",
+            "limit": "the card limit was reached",
+        }.get(self.stopped, "nothing is due" if index == 0 else "nothing more is due")
 
 
-def run_review(ctx: Context, selection: Selection, limit: int | None, io: LineIO) -> Summary:
-    from quizprep.clock import day_start
-    from quizprep.ui.session import review_header
+def review_cards(items: list, rows: dict) -> dict:
+    """{item id: planner state or None}, in the order new items are introduced."""
+    return {item.id: state_of(rows.get(item.id)) for item in introduction_order(items)}
+
+
+def run_review(ctx: Context, selection: Selection, limit: int | None, io: LineIO, keep_going: bool = False) -> Summary:
+    from quizprep.ui.session import review_end, review_start
 
     items = ctx.items(selection)
     with ctx.state() as conn:
-        settings = config.load(conn)
-        policy = ctx.policy(settings)
-        cards = store.all_cards(conn)
-        answers_today, new_today = store.answered_since(conn, iso(day_start(ctx.now, ctx.tz)))
-        unseen = sum(1 for item in items if item.id not in cards)
-        quota = new_quota(settings["new-per-day"], unseen, ctx.now, policy)
-        plan = review_plan(items, cards, ctx.now, quota - new_today, settings["reviews-per-day"] - answers_today, limit)
-        paced = quota if quota > settings["new-per-day"] else None
-        io.show(
-            review_header(plan.learning, plan.due, plan.new, days_left(ctx.now, policy), policy.interview_date, paced)
+        policy = ctx.policy(conn)
+        if keep_going:
+            from dataclasses import replace
+
+            policy = replace(policy, daily_minutes=None)
+        cards = review_cards(items, store.all_cards(conn))
+        spent = store.seconds_since(conn, store.iso(day_start(ctx.now, ctx.tz)))
+        queue = PlannedQueue(items, cards, policy, spent, limit)
+        before = expected_recall(cards, policy.interview_at, policy) if queue.interview_ahead() else None
+        io.show(review_start(header_figures(cards, policy, ctx.now, spent, before)))
+        summary = Session(io, recorder_for(conn, policy), clock=utc_now).run(queue)
+        after = expected_recall(queue.cards, policy.interview_at, policy) if before is not None else None
+        io.show(review_end(queue.stopped, policy.daily_minutes, before, after, store.next_due(conn, utc_now())))
+        return summary
+
+
+def recorder_for(conn, policy):
+    from quizprep.session import Recorder
+
+    return Recorder(conn, policy, "review")
+
+
+def new_left_today(cards: dict, policy, now: datetime) -> int:
+    """New items the daily limit still allows today (without an interview ahead)."""
+    unseen = sum(1 for state in cards.values() if state is None)
+    if policy.new_per_day is None:
+        return unseen
+    started = day_start(now, policy.tz)
+    today = sum(1 for state in cards.values() if state and state.first_review and state.first_review >= started)
+    return max(0, min(unseen, policy.new_per_day - today))
+
+
+def header_figures(cards: dict, policy, now: datetime, spent_s: float, readiness: float | None) -> dict:
+    """What the review header says: counts by kind, and with an interview the days left and readiness."""
+    figures = {
+        "learning": sum(1 for s in cards.values() if s and s.phase in (LEARNING, RELEARNING) and s.due <= now),
+        "due": sum(1 for s in cards.values() if s and s.phase == REVIEW and s.due <= now),
+        "unseen": sum(1 for s in cards.values() if s is None),
+        "new": new_left_today(cards, policy, now),
+        "minutes": policy.daily_minutes,
+        "spent_minutes": spent_s / 60,
+        "readiness": readiness,
+        "interview": None,
+        "days": None,
+    }
+    if readiness is not None:
+        local = policy.interview_at.astimezone(policy.tz)
+        figures["interview"] = local.strftime("%Y-%m-%d %H:%M")
+        figures["days"] = (local.date() - now.astimezone(policy.tz).date()).days
+    return figures
+
+
+def plan_for(ctx: Context, selection: Selection, minutes: float | None, target: float, note) -> dict:
+    """`quizprep plan`: the projection to the interview for the selection, as plain data.
+
+    `note` shows a short message while the minutes a day for `target` are worked out (it takes a few seconds)."""
+    from dataclasses import replace
+
+    from quizprep import plan
+    from quizprep.errors import QuizprepError
+
+    items = ctx.items(selection)
+    with ctx.state() as conn:
+        policy = ctx.policy(conn)
+        cards = review_cards(items, store.all_cards(conn))
+    if policy.interview_at is None or ctx.now >= policy.interview_at:
+        raise QuizprepError(
+            "no interview ahead to plan for: set one with quizprep config interview-date YYYY-MM-DD "
+            "(or pass --interview-date)"
         )
-        if not plan.questions:
-            io.show(nothing_due_note(store.next_due(conn, ctx.now)))
-        session = Session(io, Recorder(conn, policy, "review"), requeue_learning=True, learn_ahead=LEARN_AHEAD)
-        return session.run(plan.questions)
-
-
-def nothing_due_note(upcoming: str | None):
-    from rich.text import Text
-
-    if upcoming is None:
-        follow = "Start with `quizprep quiz`, or raise `quizprep config new-per-day`."
-    else:
-        follow = f"The next item is due {upcoming[:16].replace('T', ' ')} UTC."
-    return Text.assemble(("Nothing is due right now. ", "green"), follow)
+    if minutes is not None:
+        policy = replace(policy, daily_minutes=minutes)
+    projection = plan.project(cards, policy, ctx.now)
+    projection.target = target
+    if projection.readiness_at_interview < target:
+        note("Working out how many minutes a day would reach the target…")
+        projection.minutes_for_target = plan.minutes_needed(cards, policy, ctx.now, target)
+    return projection.to_dict()

@@ -16,6 +16,7 @@ from quizprep.planner.memory import GOOD, Memory
 
 DAY = 86400.0
 LEARN_AHEAD_S = 20 * 60  # a learning step due within this long is shown rather than ending the session
+DEFER_WEIGHT = 2.0  # chosen by simulation (docs/scheduling.md): 0 is the plain one-step greedy
 
 
 @dataclass(frozen=True)
@@ -36,35 +37,68 @@ class Settings:
     study_days_left: int = 1  # local days with a session before the interview's day, today included
 
 
-def review_outcomes(np, table: Columns, now_ts: float):
-    """Recall now (p), and the stability after a Good and after an Again at `now_ts`, for every row."""
+def stabilities_after(np, table: Columns, rows, whole):
+    """Stabilities after a Good and after an Again for `rows`, reviewed `whole` days after their last
+    review (FSRS-6 as fsrs applies it: whole elapsed days; under one day, the same-day rule)."""
     w, power = table.memory.w, -table.memory.w[20]
-    elapsed = (now_ts - table.last_ts) / DAY
-    whole = np.floor(elapsed)  # fsrs updates stability with whole elapsed days
-    p = (1.0 + table.inverse * np.maximum(elapsed, 0.0)) ** power
-    recall_whole = (1.0 + table.inverse * np.maximum(whole, 0.0)) ** power
+    lapsed = 1.0 - (1.0 + table.inverse[rows] * whole) ** power  # 1 - recall at whole days
     same_day = whole < 1
-    good = np.where(same_day, table.short_good, table.stability + table.growth * np.expm1((1.0 - recall_whole) * w[10]))
-    again = np.minimum(table.lapse_scale * np.exp((1.0 - recall_whole) * w[14]), table.lapse_cap)
-    again = np.where(same_day, table.short_again, np.maximum(again, 0.001))
-    return elapsed, p, good, again
+    good = table.stability[rows] + table.growth[rows] * np.expm1(lapsed * w[10])
+    again = np.maximum(np.minimum(table.lapse_scale[rows] * np.exp(lapsed * w[14]), table.lapse_cap[rows]), 0.001)
+    return np.where(same_day, table.short_good[rows], good), np.where(same_day, table.short_again[rows], again)
 
 
-def interview_gains(table: Columns, settings: Settings):
-    """Expected gain in recall at T from a review now, and its expected cost in seconds, per row.
+def outcomes_today_and_tomorrow(np, table: Columns, whole):
+    """Good and Again stabilities for a review now (row 0) and a day later (row 1), per item.
+
+    They change only when an item's whole elapsed days change, so they are kept in the columns
+    and worked out again only for the rows whose day count moved (or whose state changed)."""
+    stale = np.flatnonzero(whole != table.memo_whole)
+    if len(stale):
+        good, again = stabilities_after(np, table, stale, whole[stale] + np.array([[0.0], [1.0]]))
+        table.memo_good[:, stale], table.memo_again[:, stale] = good, again
+        table.memo_whole[stale] = whole[stale]
+    return table.memo_good, table.memo_again
+
+
+def interview_gains(table: Columns, settings: Settings, moments: int = 1):
+    """Expected gain in recall at T from a review now (row 0) and, with moments=2, a day later
+    (row 1); and the expected cost of a review now in seconds. One column per item.
 
     Recall at T after the review is averaged over its outcome: Good with probability p (the
-    recall probability now), Again otherwise."""
+    recall probability at the review), Again otherwise."""
     import numpy as np
 
     memory = settings.memory
-    power, horizon = -memory.w[20], (settings.target_ts - settings.now_ts) / DAY
-    elapsed, p, good, again = review_outcomes(np, table, settings.now_ts)
-    without = (1.0 + table.inverse * (np.maximum(elapsed, 0.0) + horizon)) ** power
-    reach = memory.factor * horizon
-    with_review = p * (1.0 + reach / good) ** power + (1.0 - p) * (1.0 + reach / again) ** power
-    cost = p * settings.recall_s + (1.0 - p) * settings.lapse_s
-    return with_review - without, cost
+    power, left_days = -memory.w[20], (settings.target_ts - settings.now_ts) / DAY
+    elapsed = np.maximum((settings.now_ts - table.last_ts) / DAY, 0.0)
+    good, again = outcomes_today_and_tomorrow(np, table, np.floor(elapsed))
+    shift = np.arange(moments, dtype=float)[:, None]
+    p = (1.0 + table.inverse * (elapsed + shift)) ** power
+    without = (1.0 + table.inverse * (elapsed + left_days)) ** power
+    reach = memory.factor * (left_days - shift)
+    kept = p * (1.0 + reach / good[:moments]) ** power + (1.0 - p) * (1.0 + reach / again[:moments]) ** power
+    cost = settings.recall_s + (settings.lapse_s - settings.recall_s) * (1.0 - p[0])
+    return kept - without, cost
+
+
+def review_values(table: Columns, settings: Settings):
+    """Gain from a review now, less DEFER_WEIGHT times what waiting a day would add to that gain.
+
+    A review's gain usually grows for a while as recall drops (the spacing effect), so an item whose
+    review would be worth clearly more tomorrow is held back in favour of one that is ripe now.
+    With a budget, if waiting beats every review today, the plain gains are used so that the
+    budget is still spent. No holding back within the last day before T."""
+    import numpy as np
+
+    if settings.target_ts - settings.now_ts <= DAY:
+        gain, cost = interview_gains(table, settings, 1)
+        return gain[0], cost
+    (gain, tomorrow), cost = interview_gains(table, settings, 2)
+    held = gain - DEFER_WEIGHT * np.maximum(tomorrow - gain, 0.0)
+    if settings.budget_left_s is not None and not (held[table.seen] > 0).any():
+        return gain, cost
+    return held, cost
 
 
 def new_item_gain(settings: Settings) -> float:
@@ -81,20 +115,22 @@ def pick_for_interview(table: Columns, settings: Settings):
     left = settings.budget_left_s
     if left is not None and left <= 0:
         return None
-    per_second = np.full(len(table.keys), -np.inf)
+    unseen = np.flatnonzero(~table.seen)
+    new_allowed = len(unseen) > 0 and (
+        settings.new_s <= 2.0 * left if left is not None else paced(np, table, settings, len(unseen))
+    )
+    new_value = new_item_gain(settings) / settings.new_s if new_allowed else -np.inf
+    best, best_value = -1, -np.inf
     if table.seen.any():
-        gain, cost = interview_gains(table, settings)
+        gain, cost = review_values(table, settings)
         per_second = np.where(table.seen, gain / cost, -np.inf)
         if left is not None:
             # an item is offered only while at least half its expected time remains today
             per_second = np.where(cost <= 2.0 * left, per_second, -np.inf)
-    best = int(np.argmax(per_second)) if len(per_second) else -1
-    best_value = per_second[best] if best >= 0 else -np.inf
-    unseen = np.flatnonzero(~table.seen)
-    if len(unseen) and (settings.new_s <= 2.0 * left if left is not None else paced(np, table, settings, len(unseen))):
-        new_value = new_item_gain(settings) / settings.new_s
-        if new_value > best_value:
-            best, best_value = int(unseen[0]), new_value
+        best = int(np.argmax(per_second))
+        best_value = per_second[best]
+    if new_allowed and new_value > best_value:
+        best, best_value = int(unseen[0]), new_value
     if best < 0 or not np.isfinite(best_value):
         return None
     if best_value * 60.0 < settings.min_gain_per_minute:

@@ -4,6 +4,7 @@
 Python objects each time would cost more than the planning itself. States are immutable, so a row
 only needs rebuilding when the object under its id is a different one. Each row also carries the
 parts of the FSRS-6 updates that depend on the state alone (not on the clock), worked out once.
+There is one cache per process, for the last mapping seen; it is not meant for several threads.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ class Columns:
     growth: object  # stability after Good on a later day: S + growth * expm1((1 - R) w10)
     lapse_scale: object  # stability after Again on a later day: min(lapse_scale * exp((1 - R) w14), lapse_cap)
     lapse_cap: object
+    # stabilities after Good / Again for a review today and tomorrow (2 x n), valid for the whole
+    # elapsed days in memo_whole (NaN: to be worked out); see choose.outcomes_today_and_tomorrow
+    memo_whole: object
+    memo_good: object
+    memo_again: object
 
 
 _cached: Columns | None = None
@@ -79,6 +85,9 @@ def build(keys: list, states: list, memory: Memory) -> Columns:
             name: np.ones(count)
             for name in ("inverse", "short_good", "short_again", "growth", "lapse_scale", "lapse_cap")
         },
+        memo_whole=np.full(count, np.nan),
+        memo_good=np.ones((2, count)),
+        memo_again=np.ones((2, count)),
     )
     for index, state in enumerate(states):
         if state is not None:
@@ -87,6 +96,7 @@ def build(keys: list, states: list, memory: Memory) -> Columns:
 
 
 def fill_row(table: Columns, index: int, state) -> None:
+    table.memo_whole[index] = float("nan")
     if state is None:
         table.seen[index] = False
         table.stability[index], table.difficulty[index], table.phase[index] = 1.0, 5.0, 0

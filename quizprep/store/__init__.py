@@ -1,7 +1,8 @@
 """Review state in SQLite: opening the database, its identity and migrations, transactions.
 
     connect(path), open_state()   the database, migrated to the current schema
-    transaction(conn)             BEGIN IMMEDIATE ... COMMIT
+    transaction(conn)             BEGIN IMMEDIATE ... COMMIT; a refused write becomes WriteError
+    WriteError, Conflict          a write the database refused; a change another session overtook
     migrations                    the schema, appended to, never edited
     queries                       every other SQL statement (re-exported here)
 
@@ -16,56 +17,25 @@ database that is not its own.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from quizprep.errors import QuizprepError
+from quizprep.store.base import (
+    CardRow,
+    Conflict,
+    Review,
+    WriteError,
+    database_file,
+    failure_reason,
+    iso,
+    probe_write,
+    refused,
+    transaction,
+)
 from quizprep.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x51505250  # "QPRP"
 BUSY_TIMEOUT_MS = 10_000
-
-
-@dataclass
-class Review:
-    """One answer, as the review log keeps it."""
-
-    item_id: str
-    reviewed_at: str
-    rating: int
-    mode: str
-    correct: bool | None = None
-    answer_ms: int | None = None
-
-    def to_dict(self) -> dict:
-        return {
-            "item_id": self.item_id,
-            "reviewed_at": self.reviewed_at,
-            "rating": self.rating,
-            "mode": self.mode,
-            "correct": self.correct,
-            "answer_ms": self.answer_ms,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Review:
-        return cls(
-            **{key: data.get(key) for key in ("item_id", "reviewed_at", "rating", "mode", "correct", "answer_ms")}
-        )
-
-
-@dataclass
-class CardRow:
-    """An item's scheduling state as stored."""
-
-    item_id: str
-    card_json: str
-    due: str
-    state: int
-    reps: int = 0
-    lapses: int = 0
 
 
 def open_state() -> sqlite3.Connection:
@@ -88,8 +58,11 @@ def connect(path: Path) -> sqlite3.Connection:
             if version > 0:
                 backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
             _retry_while_locked(lambda: migrate(conn, version))
-    except BaseException:
+    except BaseException as exc:
         conn.close()
+        if refused(exc):
+            reason = failure_reason(exc)[0]
+            raise QuizprepError(f"the state database {path} cannot be used: {reason}. It was not changed.") from exc
         raise
     conn.row_factory = sqlite3.Row
     return conn
@@ -115,8 +88,9 @@ def _retry_while_locked(action, seconds: float = BUSY_TIMEOUT_MS / 1000) -> None
         try:
             action()
             return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+        except (sqlite3.OperationalError, WriteError) as exc:
+            locked = exc.locked if isinstance(exc, WriteError) else failure_reason(exc)[1]
+            if not locked or time.monotonic() > deadline:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
@@ -128,6 +102,10 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.OperationalError as exc:  # the file may be fine; the disk or the permissions are not
+        raise QuizprepError(
+            f"the state database {path} cannot be read: {failure_reason(exc)[0]}. It was not changed."
+        ) from None
     except sqlite3.DatabaseError as exc:
         raise QuizprepError(
             f"{path} is not a quizprep database ({exc}). Move it aside or set QUIZPREP_HOME to another folder; "
@@ -177,25 +155,6 @@ def backup(conn: sqlite3.Connection, target: Path) -> None:
         destination.close()
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: a write lock taken up front avoids deadlocks."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def iso(moment) -> str:
-    """The one timestamp format stored: ISO 8601 in UTC to the microsecond, so text order is time order."""
-    from datetime import timezone
-
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
 # The queries are part of the store's surface: `store.all_cards(conn)` and so on.
 from quizprep.store.queries import (  # noqa: E402
     all_cards,
@@ -208,8 +167,11 @@ from quizprep.store.queries import (  # noqa: E402
     orphans,
     prune,
     record_answer,
+    review_durations,
     reviews,
     save_answer,
+    save_answer_over,
+    seconds_since,
     settings_delete,
     settings_get,
     settings_put,
@@ -218,6 +180,11 @@ from quizprep.store.queries import (  # noqa: E402
 
 __all__ = [
     "APPLICATION_ID",
+    "Conflict",
+    "WriteError",
+    "database_file",
+    "failure_reason",
+    "probe_write",
     "BUSY_TIMEOUT_MS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
@@ -238,8 +205,11 @@ __all__ = [
     "orphans",
     "prune",
     "record_answer",
+    "review_durations",
     "reviews",
     "save_answer",
+    "save_answer_over",
+    "seconds_since",
     "settings_delete",
     "settings_get",
     "settings_put",

@@ -43,5 +43,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "card state remembers its last review",
+        """
+        -- The review-log row the stored state came from: saving and undoing compare it before they write,
+        -- so one terminal never overwrites or takes back what another terminal saved since.
+        ALTER TABLE card_state ADD COLUMN last_log_id INTEGER;
+        UPDATE card_state
+        SET last_log_id = (SELECT max(r.id) FROM review_log AS r WHERE r.item_id = card_state.item_id);
+        """,
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

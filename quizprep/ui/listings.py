@@ -57,3 +57,20 @@ def problems_note(problems: list) -> Text:
 
 def validated_note(items: int, files: int) -> RenderableType:
     return Text.assemble(("✓", "green"), f" {plural(items, 'item')} in {plural(files, 'file')}: no problems.")
+
+
+def fit_view(fit: dict) -> Group:
+    """What `quizprep optimize` found: how well the old and new parameters predict your own answers."""
+    before, after = fit["before"], fit["after"]
+    table = Table(box=None, pad_edge=False)
+    for column in ("", "log loss", "RMSE"):
+        table.add_column(column, justify="right" if column else "left")
+    table.add_row("before", f"{before['log_loss']:.4f}", f"{before['rmse']:.4f}")
+    table.add_row("after", f"{after['log_loss']:.4f}", f"{after['rmse']:.4f}")
+    head = Text(
+        f"Fitted FSRS-6 to {plural(fit['reviews'], 'answer')} on {plural(fit['items'], 'item')}; "
+        "lower is better for both figures.",
+        style="bold",
+    )
+    tail = Text("Saved: schedules, recall figures and plans use these parameters from now on.", style="green")
+    return Group(head, table, tail)

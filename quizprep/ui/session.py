@@ -18,11 +18,11 @@ from quizprep.ui.text import bullet_list, difficulty_label, markdown_text, plain
 WIDE = 100  # from this width the answer and the key points sit side by side
 
 
-def question_view(question: Question, number: int, total: int, extra: str = "") -> RenderableType:
-    """The question card: progress, topic, difficulty, the kind of question, and the options."""
+def question_view(question: Question, position: str, extra: str = "") -> RenderableType:
+    """The question card: where the session is ('Question 3 of 10'), topic, difficulty, kind, and the options."""
     dot = ("  ·  ", "dim")
     title = Text.assemble(
-        (f"Question {number} of {total}", "bold"),
+        (position, "bold"),
         dot,
         question.topic,
         dot,
@@ -154,15 +154,41 @@ def due_line(due_now: int, next_day: int, later: str | None) -> str:
     return text
 
 
-def review_header(learning: int, due: int, new: int, days: int | None, interview, paced: int | None) -> Text:
-    """'Review: 2 learning · 5 due · 20 new · 14 days to your interview (2026-12-20)'."""
-    text = Text(f"Review: {learning} learning · {due} due · {new} new")
-    if days is not None:
+def review_start(figures: dict) -> Text:
+    """'Review · 14 days to your interview (2026-12-20 14:00) · readiness 0.62 · 30 min a day, 18 left today'."""
+    text = Text("Review", style="bold")
+    if figures["days"] is not None:
         text.append(" · ")
-        text.append(f"{plural(days, 'day')} to your interview", style="bold")
-        text.append(f" ({interview})")
-        if paced:
-            text.append(f" · new items paced at {paced} a day to cover the bank in time")
+        text.append(f"{plural(figures['days'], 'day')} to your interview", style="bold")
+        text.append(f" ({figures['interview']}) · readiness {figures['readiness']:.2f}")
+    else:
+        text.append(f" · {figures['learning']} learning · {figures['due']} due · ")
+        text.append(f"{figures['new']} new today (of {figures['unseen']} not yet seen)")
+    if figures["minutes"] is not None:
+        left = max(0.0, figures["minutes"] - figures["spent_minutes"])
+        text.append(f" · {figures['minutes']:g} min a day, {left:.0f} left today")
+    return text
+
+
+def review_end(stopped: str, minutes: float | None, before: float | None, after: float | None, next_due: str | None):
+    """Why the review stopped and what to do next; with an interview, how readiness moved."""
+    change = f"readiness {before:.2f} → {after:.2f}" if before is not None and after is not None else ""
+    if stopped == "budget":
+        lines = [f"Today's {minutes:g} minutes are done", change, "come back tomorrow"]
+        hint = "(quizprep review --keep-going studies on while it still pays)"
+    elif stopped == "enough":
+        lines = ["Nothing more is worth its time today", change, "come back tomorrow"]
+        hint = ""
+    elif stopped == "limit":
+        lines = ["The card limit is reached", change]
+        hint = ""
+    else:
+        when = f"the next item is due {next_due[:16].replace('T', ' ')} UTC" if next_due else ""
+        lines = ["Nothing more is due right now", when]
+        hint = "" if next_due else "(start with quizprep quiz, or raise quizprep config new-per-day)"
+    text = Text("; ".join(part for part in lines if part) + ".", style="green")
+    if hint:
+        text.append(" " + hint, style="dim")
     return text
 
 

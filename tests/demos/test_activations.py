@@ -10,7 +10,7 @@ from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 from quizprep.errors import BadValueError
 from tests.helpers.numeric import central_difference
-from tests.helpers.reference import approx, close_nested, gelu, logistic, matmul, step_value
+from tests.helpers.reference import approx, close_nested, gelu, matmul, matvec, sigmoid, step_value
 
 
 def test_unknown_parameter_names_the_allowed_ones():
@@ -32,9 +32,9 @@ def test_softmax_matches_a_hand_loop_and_survives_large_logits():
 def test_sigmoid_values_and_derivative():
     xs = [-5.0, -1.0, 0.0, 0.3, 2.0, 5.0]
     result = run_demo("sigmoid", {"x": xs})
-    assert result.result == approx([logistic(v) for v in xs])
+    assert result.result == approx([sigmoid(v) for v in xs])
     slopes = step_value(result, "σ'(x)")
-    assert slopes == approx([central_difference(logistic, v) for v in xs])
+    assert slopes == approx([central_difference(sigmoid, v) for v in xs])
     assert slopes[2] == approx(0.25)
     assert slopes[5] == pytest.approx(0.0066, abs=1e-4)  # the bank's σ'(5) ≈ 0.0066
     # Large inputs give 0 and 1, not overflow or NaN.
@@ -91,7 +91,7 @@ def test_step_function_values_and_zero_derivative():
 def test_activation_compare_against_the_formulas():
     xs = [-2.0, -0.5, 0.5, 2.0]
     formulas = {
-        "sigmoid": logistic,
+        "sigmoid": sigmoid,
         "tanh": math.tanh,
         "ReLU": lambda v: max(0.0, v),
         "leaky ReLU": lambda v: v if v > 0 else 0.01 * v,
@@ -106,16 +106,8 @@ def test_activation_compare_against_the_formulas():
         assert result["derivatives"][name] == approx([central_difference(f, v) for v in xs]), name
 
 
-def sigmoid(x):
-    return 1 / (1 + math.exp(-x))
-
-
 def silu(x):
     return x * sigmoid(x)
-
-
-def matvec(m, v):
-    return [sum(a * b for a, b in zip(row, v, strict=False)) for row in m]
 
 
 DEAD_CASE = {

@@ -9,17 +9,8 @@ import pytest
 
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
-
-
-def softmax(z):
-    top = max(z)
-    e = [math.exp(v - top) for v in z]
-    return [v / sum(e) for v in e]
-
-
-def sigmoid(x):
-    return 1 / (1 + math.exp(-x))
-
+from tests.helpers.numeric import central_gradient
+from tests.helpers.reference import sigmoid, softmax
 
 # discounted-return
 
@@ -85,14 +76,7 @@ def test_policy_gradient_estimates_are_unbiased_and_the_baseline_cuts_variance()
     result = run_demo("policy-gradient-baseline", params, seed=1).result
     pi = softmax(logits)
     j = sum(p * r for p, r in zip(pi, rewards, strict=True))
-    h = 1e-6
-    numeric = []
-    for i in range(4):
-        up, down = list(logits), list(logits)
-        up[i] += h
-        down[i] -= h
-        value = lambda z: sum(p * r for p, r in zip(softmax(z), rewards, strict=True))  # noqa: E731
-        numeric.append((value(up) - value(down)) / (2 * h))
+    numeric = central_gradient(lambda z: sum(p * r for p, r in zip(softmax(z), rewards, strict=True)), logits)
     assert result["exact"] == pytest.approx(numeric, abs=1e-6)
     for estimate, baseline, variance in zip(result["means"], (0.0, round(j, 4)), result["variances"], strict=True):
         mean, var_one = bandit_moments(logits, rewards, baseline)

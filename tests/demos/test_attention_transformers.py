@@ -12,7 +12,7 @@ import pytest
 
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
-from tests.helpers.reference import TOL, close, close_arrays, random_grid, result
+from tests.helpers.reference import TOL, close, close_arrays, random_grid, result, softmax
 
 
 def loop_attention(q, k, v):
@@ -87,13 +87,6 @@ def test_positional_encoding_formula_and_distance_only_dot_products():
         run_demo("positional-encoding", {"dim": 5})
 
 
-def py_softmax(values):
-    top = max(values)
-    e = [math.exp(v - top) for v in values]
-    s = sum(e)
-    return [x / s for x in e]
-
-
 def reference_bpe(counts: dict[str, int], merges: int):
     """Sennrich-style BPE on space-separated symbol strings; ties go to the alphabetically first pair."""
     vocab = {" ".join(list(w) + ["_"]): c for w, c in counts.items()}
@@ -151,7 +144,7 @@ def test_blockwise_attention_matches_a_plain_loop():
     Q, K, V = rng.normal(size=(7, 3)), rng.normal(size=(7, 3)), rng.normal(size=(7, 2))
     expected = []
     for q in Q.tolist():
-        w = py_softmax([sum(a * b for a, b in zip(q, k, strict=False)) / math.sqrt(3) for k in K.tolist()])
+        w = softmax([sum(a * b for a, b in zip(q, k, strict=False)) / math.sqrt(3) for k in K.tolist()])
         expected.append([sum(w[j] * V[j][c] for j in range(7)) for c in range(2)])
     for block in (1, 2, 3, 7, 10):
         out, largest = blockwise_attention(Q, K, V, block)
@@ -240,7 +233,7 @@ def test_weight_tying_logits_and_gradients(vocab, dim, token, target):
     E, h = got["embedding"], got["hidden"]
     logits = [sum(a * b for a, b in zip(row, h, strict=False)) for row in E]
     assert close_arrays(got["logits"], logits)
-    p = py_softmax(logits)
+    p = softmax(logits)
     grad = [[(p[j] - (1.0 if j == target else 0.0)) * h[c] for c in range(dim)] for j in range(vocab)]
     assert close_arrays(got["output_grad"], grad)
     assert (got["untied_params"], got["tied_params"], got["saved"]) == (2 * vocab * dim, vocab * dim, vocab * dim)

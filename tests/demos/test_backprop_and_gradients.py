@@ -9,11 +9,7 @@ import pytest
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 from tests.helpers.numeric import central_gradient
-from tests.helpers.reference import close, flatten, matvec, result, sig, tiny_net_loss
-
-
-def transpose(m):
-    return [list(col) for col in zip(*m, strict=False)]
+from tests.helpers.reference import close, flatten, matvec, result, sigmoid, tiny_net_loss, transpose
 
 
 def test_backprop_check_gradients_match_independent_finite_differences():
@@ -48,7 +44,7 @@ def test_vanishing_gradient_norms_match_finite_differences():
     x = [0.8, 0.5]
     r = result("vanishing-gradient", {"depth": 3, "width": 2, "weights": weights, "x": x})
     flat = [v for m in weights for row in m for v in row]
-    for name, act in (("sigmoid", sig), ("relu", lambda z: max(0.0, z))):
+    for name, act in (("sigmoid", sigmoid), ("relu", lambda z: max(0.0, z))):
         numeric = central_gradient(lambda f, act=act: stack_loss(f, x, 3, 2, act), flat)
         assert r[name] == pytest.approx(frobenius_by_layer(numeric, 3, 2), rel=1e-5), name
 

@@ -10,6 +10,8 @@ import pytest
 
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
+from tests.helpers.numeric import central_gradient
+from tests.helpers.reference import softmax
 
 
 def test_distillation_soft_targets_kl_and_gradient():
@@ -17,10 +19,6 @@ def test_distillation_soft_targets_kl_and_gradient():
     result = run_demo(
         "distillation-soft-targets", {"teacher": teacher, "student": student, "temperature": T}, seed=0
     ).result
-
-    def softmax(z, t):
-        exps = [math.exp(v / t) for v in z]
-        return [e / sum(exps) for e in exps]
 
     for row, t in zip(result["soft_targets"], [1, 2, 4, 8, 16], strict=False):
         assert row == pytest.approx(softmax(teacher, t))
@@ -30,14 +28,7 @@ def test_distillation_soft_targets_kl_and_gradient():
         return T * T * sum(pi * math.log(pi / qi) for pi, qi in zip(p, q, strict=False))
 
     assert result["kl"] == pytest.approx(soft_loss(student) / T**2)
-    h = 1e-6
-    numeric = []
-    for i in range(4):
-        up, down = list(student), list(student)
-        up[i] += h
-        down[i] -= h
-        numeric.append((soft_loss(up) - soft_loss(down)) / (2 * h))
-    assert result["grad"] == pytest.approx(numeric, abs=1e-6)
+    assert result["grad"] == pytest.approx(central_gradient(soft_loss, student), abs=1e-6)
     entropies = result["entropy"]
     assert all(a < b for a, b in zip(entropies, entropies[1:], strict=False))
 

@@ -9,6 +9,7 @@ import pytest
 
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
+from tests.helpers.reference import decode_fp8, gelu
 
 
 @pytest.mark.parametrize(("gpus", "size"), [(4, 12), (3, 10), (8, 64), (2, 1)])
@@ -23,10 +24,6 @@ def test_ring_all_reduce_sums_and_sends_2_n_minus_1_over_n(gpus, size):
         assert result["sent"] == [2 * (gpus - 1) * size // gpus] * gpus
     with pytest.raises(DemoInputError):
         run_demo("ring-all-reduce", {"gpus": 1}, seed=0)
-
-
-def gelu(x):
-    return 0.5 * x * (1 + math.erf(x / math.sqrt(2)))
 
 
 def test_tensor_parallel_mlp_matches_a_plain_loop_and_the_row_split_does_not():
@@ -176,17 +173,6 @@ def test_float_formats_against_struct_and_frexp():
         run_demo("float-formats", {"values": [1e39]}, seed=0)
 
 
-def decode_fp8(byte: int, exponent_bits: int) -> float:
-    """The value of an FP8 bit pattern, from the IEEE-style layout."""
-    mantissa_bits = 7 - exponent_bits
-    bias = 2 ** (exponent_bits - 1) - 1
-    e = (byte >> mantissa_bits) & (2**exponent_bits - 1)
-    m = byte & (2**mantissa_bits - 1)
-    if e == 0:
-        return m / 2**mantissa_bits * 2.0 ** (1 - bias)
-    return (1 + m / 2**mantissa_bits) * 2.0 ** (e - bias)
-
-
 def test_fp8_grids_from_bit_patterns():
     result = run_demo("fp8-scaling", {}, seed=0).result
     e4m3 = sorted(decode_fp8(b, 4) for b in range(127))  # 0x7F is E4M3's NaN
@@ -195,14 +181,6 @@ def test_fp8_grids_from_bit_patterns():
     assert result["e5m2_max"] == e5m2[-1] == 57344
     assert result["e4m3_min"] == e4m3[1] == 2.0**-9
     assert result["e5m2_min"] == e5m2[1] == 2.0**-16
-    from quizprep.demos.efficient_training import fp8_grid, quantize
-
-    assert list(fp8_grid(4, 3)) == e4m3
-    import numpy as np
-
-    x = np.array([0.3, -5.1, 1000.0, 1e-4, 17.0])
-    nearest = [math.copysign(min(e4m3, key=lambda g, v=v: abs(g - min(abs(v), 448))), v) for v in x]
-    assert list(quantize(x, np.array(e4m3))) == pytest.approx(nearest)
 
 
 def test_fp8_block_scaling_flushes_fewer_values():

@@ -10,7 +10,7 @@ import pytest
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 from tests.helpers.numeric import central_gradient
-from tests.helpers.reference import approx, flatten, logistic, matvec, result, sig
+from tests.helpers.reference import approx, flatten, matvec, result, sigmoid
 
 
 def test_neuron_matches_the_bank_example():
@@ -18,7 +18,7 @@ def test_neuron_matches_the_bank_example():
     result = run_demo("neuron", {"x": [2, 1], "w": [0.5, -1], "b": 0.2}).result
     assert result["z"] == approx(0.2)
     assert result["ReLU"] == approx(0.2)
-    assert result["sigmoid"] == approx(logistic(0.2))
+    assert result["sigmoid"] == approx(sigmoid(0.2))
     assert result["tanh"] == approx(math.tanh(0.2))
     assert result["step"] == 1.0
     with pytest.raises(DemoInputError, match="one weight per input: x has 2 entries but w has 3"):
@@ -89,8 +89,8 @@ def test_xor_hidden_layer_linear_fails_and_hidden_layer_solves():
     # The least-squares plane through XOR is flat at the mean, 0.5 (by symmetry of the four points).
     assert r["linear_fit"] == pytest.approx([0.5] * 4)
     inputs = [(0, 0), (0, 1), (1, 0), (1, 1)]
-    hidden = [[sig(20 * a + 20 * b - 10), sig(-20 * a - 20 * b + 30)] for a, b in inputs]
-    output = [sig(20 * h1 + 20 * h2 - 30) for h1, h2 in hidden]
+    hidden = [[sigmoid(20 * a + 20 * b - 10), sigmoid(-20 * a - 20 * b + 30)] for a, b in inputs]
+    output = [sigmoid(20 * h1 + 20 * h2 - 30) for h1, h2 in hidden]
     assert flatten(r["hidden"]) == pytest.approx(flatten(hidden))
     assert r["output"] == pytest.approx(output)
     assert r["predictions"] == [0, 1, 1, 0] and r["correct"] == 4
@@ -137,7 +137,7 @@ def test_adversarial_fgsm_gradient_and_score_shift():
     score = sum(wi * xi for wi, xi in zip(w, x, strict=False)) + b
 
     def loss(v):  # binary cross-entropy for label 1
-        return -math.log(sig(sum(wi * vi for wi, vi in zip(w, v, strict=False)) + b))
+        return -math.log(sigmoid(sum(wi * vi for wi, vi in zip(w, v, strict=False)) + b))
 
     assert r["input_gradient"] == pytest.approx(central_gradient(loss, x), abs=1e-7)
     l1 = sum(abs(wi) for wi in w)
@@ -153,7 +153,7 @@ def test_adversarial_fgsm_gradient_and_score_shift():
     assert adv > score - eps * l1  # clipping shrinks the shift the unclipped step would give
     assert r["min_flip_epsilon"] == pytest.approx(abs(score) / l1)
     assert r["flipped"] == ((adv > 0) != (score > 0))
-    assert r["adversarial_probability"] == pytest.approx(sig(adv))
+    assert r["adversarial_probability"] == pytest.approx(sigmoid(adv))
     assert all(0.0 <= v <= 1.0 for v in r["adversarial_input"])
 
 

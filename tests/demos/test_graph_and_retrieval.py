@@ -11,14 +11,11 @@ import pytest
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 from quizprep.demos.graph_and_retrieval import CORPUS
+from tests.helpers.reference import dot, matmul
 
 
 def norm(v):
     return math.sqrt(sum(x * x for x in v))
-
-
-def dot(a, b):
-    return sum(x * y for x, y in zip(a, b, strict=True))
 
 
 def gcn_matrix(adjacency):
@@ -27,10 +24,6 @@ def gcn_matrix(adjacency):
     tilde = [[adjacency[i][j] + (1 if i == j else 0) for j in range(n)] for i in range(n)]
     degree = [sum(row) for row in tilde]
     return [[tilde[i][j] / math.sqrt(degree[i] * degree[j]) for j in range(n)] for i in range(n)]
-
-
-def matmul(a, b):
-    return [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))] for i in range(len(a))]
 
 
 def test_embedding_similarity_by_hand():

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import math
-import struct
 
 import numpy as np
 import pytest
 
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
-from quizprep.demos.inference_serving import e4m3_grid, quantize, round_to_grid
 from tests.helpers.reference import close, result
 
 # kv-cache-budget
@@ -168,19 +166,7 @@ def test_repetition_penalty_paths():
         run_demo("repetition-penalty", {"penalty": 0.5})
 
 
-# quantization helpers and demos
-
-
-def test_quantize_matches_a_loop():
-    x = np.array([[0.3, -1.2, 0.05, 0.9], [2.0, 0.1, -0.4, 0.0]])
-    got = quantize(x, 4, 2)
-    for r in range(2):
-        for start in (0, 2):
-            chunk = x[r, start : start + 2]
-            scale = max(abs(v) for v in chunk) / 7
-            for c in range(2):
-                assert got[r, start + c] == pytest.approx(round(chunk[c] / scale) * scale)
-    assert close(quantize(x, 8), np.round(x / (2.0 / 127)) * (2.0 / 127))
+# quantization demos
 
 
 def test_group_quantization_memory_and_group_effect():
@@ -238,24 +224,6 @@ def test_int8_outliers_decomposition():
     assert quiet["outlier_dims"] == []
     with pytest.raises(DemoInputError, match="magnitude"):
         run_demo("int8-outliers", {"magnitude": 0.5})
-
-
-def decode_e4m3(code: int) -> float:
-    """Value of an 8-bit E4M3 code from its bits: sign, 4 exponent bits (bias 7), 3 mantissa bits."""
-    sign = -1.0 if code & 0x80 else 1.0
-    exponent, mantissa = (code >> 3) & 0xF, code & 0x7
-    if exponent == 0:
-        return sign * mantissa / 8 * 2.0**-6
-    return sign * (1 + mantissa / 8) * 2.0 ** (exponent - 7)
-
-
-def test_e4m3_grid_matches_bit_decoding():
-    finite = {decode_e4m3(c) for c in range(256) if (c & 0x7F) != 0x7F}  # 0x7F and 0xFF are NaN
-    assert sorted(v for v in finite if v >= 0) == e4m3_grid().tolist()
-    assert max(finite) == 448.0 and len(finite) == 253
-    rounded = round_to_grid(np.array([1.06, -1.07, 500.0, 0.0009, 0.0011]), e4m3_grid())
-    assert close(rounded, [1.0, -1.125, 448.0, 0.0, 2.0**-9])
-    assert struct.calcsize("e") == 2  # the standard library knows fp16, not fp8: hence the hand decoding
 
 
 def test_fp8_vs_int8_errors_by_distribution():

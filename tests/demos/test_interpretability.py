@@ -11,14 +11,7 @@ from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 from quizprep.demos.interpretability import relu_net_maps, spearman
 from quizprep.errors import BadValueError
-
-
-def logistic(v):
-    return 1 / (1 + math.exp(-v))
-
-
-def dot(a, b):
-    return sum(x * y for x, y in zip(a, b, strict=True))
+from tests.helpers.reference import dot, sigmoid
 
 
 def test_integrated_gradients_match_the_closed_form():
@@ -26,11 +19,11 @@ def test_integrated_gradients_match_the_closed_form():
     result = run_demo("integrated-gradients", {"w": w, "x": x, "baseline": base, "b": b, "steps": 2000}).result
     z1, z0 = dot(w, x) + b, dot(w, base) + b
     # Along the line z moves linearly from z0 to z1, so ∫ σ'(z(α)) dα = (σ(z1) - σ(z0)) / (z1 - z0).
-    mean_slope = (logistic(z1) - logistic(z0)) / (z1 - z0)
+    mean_slope = (sigmoid(z1) - sigmoid(z0)) / (z1 - z0)
     expected = [(xi - bi) * wi * mean_slope for xi, bi, wi in zip(x, base, w, strict=True)]
     assert result["ig"] == pytest.approx(expected, abs=1e-7)
-    assert sum(result["ig"]) == pytest.approx(logistic(z1) - logistic(z0), abs=1e-7)
-    s = logistic(z1)
+    assert sum(result["ig"]) == pytest.approx(sigmoid(z1) - sigmoid(z0), abs=1e-7)
+    s = sigmoid(z1)
     assert result["gradient"] == pytest.approx([s * (1 - s) * wi for wi in w])
     default = run_demo("integrated-gradients", {}).result
     assert max(abs(g) for g in default["gradient"]) < 0.002 < sum(default["ig"])  # saturated, yet IG adds to 0.4997

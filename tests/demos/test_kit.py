@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import struct
 
 import numpy as np
 import pytest
 
 from quizprep.demos import kit
+from tests.helpers.reference import close_arrays, decode_fp8
 
 
 def test_dead_units_are_those_never_positive_on_the_batch():
@@ -160,3 +162,87 @@ def test_som_update_moves_every_unit_by_its_neighbourhood_weight():
     assert got_h.tolist() == pytest.approx(h)
     assert new.tolist() == [pytest.approx(row) for row in moved]
     assert weights[0] == [0.0, 0.0]  # the input is left alone
+
+
+# Quantization grids
+
+
+def test_quantize_matches_a_loop():
+    x = np.array([[0.3, -1.2, 0.05, 0.9], [2.0, 0.1, -0.4, 0.0]])
+    got = kit.quantize(x, 4, 2)
+    for r in range(2):
+        for start in (0, 2):
+            chunk = x[r, start : start + 2]
+            scale = max(abs(v) for v in chunk) / 7
+            for c in range(2):
+                assert got[r, start + c] == pytest.approx(round(chunk[c] / scale) * scale)
+    assert close_arrays(kit.quantize(x, 8), np.round(x / (2.0 / 127)) * (2.0 / 127))
+
+
+def test_fp8_grids_match_bit_decoding():
+    e4m3 = sorted(decode_fp8(b, 4) for b in range(127))  # 0x7F is E4M3's NaN
+    e5m2 = sorted(decode_fp8(b, 5) for b in range(124))  # 0x7C and above are infinities and NaNs
+    assert kit.fp8_grid(4, 3).tolist() == e4m3 and e4m3[-1] == 448.0 and len(e4m3) == 127
+    assert kit.fp8_grid(5, 2).tolist() == e5m2 and e5m2[-1] == 57344.0 and e5m2[1] == 2.0**-16
+    assert struct.calcsize("e") == 2  # the standard library knows fp16, not fp8: hence the hand decoding
+
+
+def test_round_to_grid_picks_the_nearest_fp8_value_and_saturates():
+    e4m3 = kit.fp8_grid(4, 3)
+    x = [0.3, -5.1, 1000.0, 1e-4, 17.0, 1.06, -1.07, 0.0009, 0.0011]
+    nearest = [math.copysign(min(e4m3.tolist(), key=lambda g, v=v: abs(g - min(abs(v), 448))), v) for v in x]
+    assert kit.round_to_grid(np.array(x), e4m3).tolist() == nearest
+    assert nearest[-4:] == [1.0, -1.125, 0.0, 2.0**-9]
+
+
+def test_round_to_grid_breaks_ties_towards_the_smaller_magnitude():
+    grid = np.array([0.0, 1.0, 2.0, 4.0])
+    assert kit.round_to_grid(np.array([0.5, -1.5, 3.0, 3.1, 9.0]), grid).tolist() == [0.0, -1.0, 2.0, 4.0, 4.0]
+
+
+def test_relative_rms():
+    error, reference = np.array([0.1, -0.2]), np.array([1.0, 2.0])
+    assert kit.relative_rms(error, reference) == pytest.approx(math.sqrt((0.01 + 0.04) / (1 + 4)))
+
+
+# Small shared helpers
+
+
+def test_unit_rows_scales_rows_to_length_one_and_leaves_zero_rows():
+    m = np.array([[3.0, 4.0], [0.0, 0.0], [-1.0, 1.0]])
+    assert close_arrays(kit.unit_rows(m), [[0.6, 0.8], [0.0, 0.0], [-1 / math.sqrt(2), 1 / math.sqrt(2)]])
+
+
+def test_layer_norm_centres_and_scales_each_row():
+    x = np.array([[1.0, 2.0, 6.0], [0.5, 0.5, 2.0]])
+    for row, got in zip(x.tolist(), kit.layer_norm(x, eps=1e-3), strict=True):
+        mean = sum(row) / 3
+        var = sum((v - mean) ** 2 for v in row) / 3
+        assert close_arrays(got, [(v - mean) / math.sqrt(var + 1e-3) for v in row])
+
+
+def test_gelu_is_x_times_the_normal_cdf():
+    xs = [-3.0, -0.5, 0.0, 1.2]
+    assert close_arrays(kit.gelu(np.array(xs)), [x * 0.5 * (1 + math.erf(x / math.sqrt(2))) for x in xs])
+
+
+def test_kl_divergence_skips_zero_probabilities_and_is_infinite_off_the_support():
+    p, q = np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5])
+    assert kit.kl_divergence(p, q) == pytest.approx(0.5 * math.log(2) * 2)
+    assert kit.kl_divergence(q, p) == math.inf
+
+
+def test_words_are_lowercase_letter_and_digit_runs():
+    assert kit.words("Remote work: 3 days/week, OK?") == ["remote", "work", "3", "days", "week", "ok"]
+
+
+def test_text_param_records_the_text_and_rejects_bad_values():
+    from quizprep.demos.framework import Demo, DemoInputError
+
+    d = Demo(rng=np.random.default_rng(0))
+    assert kit.text_param(d, "word", None, "unhappiness", max_len=16) == "unhappiness"
+    assert d.params["word"] == "unhappiness"
+    with pytest.raises(DemoInputError, match="between 1 and 4 characters"):
+        kit.text_param(d, "word", "hello", "x", max_len=4)
+    with pytest.raises(DemoInputError, match="must be a text in quotes"):
+        kit.text_param(d, "word", 12, "x")

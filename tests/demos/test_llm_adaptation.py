@@ -11,15 +11,7 @@ import pytest
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 from quizprep.demos.llm_adaptation import CHANGED, NEW_DOC, POLICY_DOCS
-
-
-def matmul(a, b):
-    return [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))] for i in range(len(a))]
-
-
-def transpose(a):
-    return [list(row) for row in zip(*a, strict=True)]
-
+from tests.helpers.numeric import central_gradient
 
 # sft-loss-masking
 
@@ -99,20 +91,16 @@ def test_lora_start_gradients_match_finite_differences():
     w0, a0, x, y = s["w0"], s["a0"], s["x"], s["y"]
     scale = 4 / 2
     zero_b = [[0.0, 0.0] for _ in range(3)]
-    grad_b, grad_a = [], []
-    h = 1e-6
-    for i, k in itertools.product(range(3), range(2)):
-        up = [row[:] for row in zero_b]
-        down = [row[:] for row in zero_b]
-        up[i][k] += h
-        down[i][k] -= h
-        grad_b.append((lora_loss(w0, a0, up, x, y, scale) - lora_loss(w0, a0, down, x, y, scale)) / (2 * h))
-    for k, j in itertools.product(range(2), range(4)):
-        up = [row[:] for row in a0]
-        down = [row[:] for row in a0]
-        up[k][j] += h
-        down[k][j] -= h
-        grad_a.append((lora_loss(w0, up, zero_b, x, y, scale) - lora_loss(w0, down, zero_b, x, y, scale)) / (2 * h))
+    flat_b = [0.0] * 6  # B is 3 x 2, A is 2 x 4, both flattened row by row
+
+    def loss_of_b(flat):
+        return lora_loss(w0, a0, [flat[2 * i : 2 * i + 2] for i in range(3)], x, y, scale)
+
+    def loss_of_a(flat):
+        return lora_loss(w0, [flat[4 * k : 4 * k + 4] for k in range(2)], zero_b, x, y, scale)
+
+    grad_b = central_gradient(loss_of_b, flat_b)
+    grad_a = central_gradient(loss_of_a, [v for row in a0 for v in row])
     assert result["grad_norms_start"][0] == pytest.approx(math.sqrt(sum(g * g for g in grad_b)), rel=1e-5)
     assert result["grad_norms_start"][1] == 0.0
     assert max(abs(g) for g in grad_a) < 1e-8

@@ -8,17 +8,11 @@ import pytest
 
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
-from tests.helpers.reference import close, random_grid, result
-
-
-def softmax_row(scores):
-    top = max(scores)
-    exps = [math.exp(s - top) for s in scores]
-    return [e / sum(exps) for e in exps]
+from tests.helpers.reference import close, matvec, random_grid, result, softmax
 
 
 def attend(query, keys, values):
-    weights = softmax_row([sum(a * b for a, b in zip(query, key, strict=True)) / math.sqrt(len(query)) for key in keys])
+    weights = softmax([sum(a * b for a, b in zip(query, key, strict=True)) / math.sqrt(len(query)) for key in keys])
     return [sum(w * value[c] for w, value in zip(weights, values, strict=True)) for c in range(len(values[0]))]
 
 
@@ -113,7 +107,7 @@ def test_alibi_slopes_and_recency_weights():
     assert close(out["slopes"], [2.0**-k for k in range(1, 9)])
     n = 8
     for head, m in enumerate(out["slopes"]):
-        expected = softmax_row([-m * (n - 1 - j) for j in range(n)])
+        expected = softmax([-m * (n - 1 - j) for j in range(n)])
         assert close(out["weights_last_query"][head], expected)
 
 
@@ -122,7 +116,7 @@ def test_alibi_with_user_scores_and_bad_heads():
     out = result("alibi-bias", {"heads": 4, "n": 4, "scores": scores})
     slopes = [2.0 ** (-8 * k / 4) for k in range(1, 5)]
     for head, m in enumerate(slopes):
-        expected = softmax_row([scores[3][j] - m * (3 - j) for j in range(4)])
+        expected = softmax([scores[3][j] - m * (3 - j) for j in range(4)])
         assert close(out["weights_last_query"][head], expected)
     with pytest.raises(DemoInputError, match="power of two"):
         run_demo("alibi-bias", {"heads": 6})
@@ -152,10 +146,6 @@ def plain_layer_norm(x, eps=1e-5):
     mean = sum(x) / len(x)
     var = sum((v - mean) ** 2 for v in x) / len(x)
     return [(v - mean) / math.sqrt(var + eps) for v in x]
-
-
-def matvec(m, v):
-    return [sum(a * b for a, b in zip(row, v, strict=True)) for row in m]
 
 
 def test_pre_and_post_norm_match_plain_loops():
@@ -264,12 +254,12 @@ def test_moe_routing_matches_loops():
     for t, row in enumerate(logits):
         order = sorted(range(4), key=lambda e: (-row[e], e))[:2]
         assert out["chosen"][t] == order
-        assert close(out["gates"][t], softmax_row([row[e] for e in order]))
+        assert close(out["gates"][t], softmax([row[e] for e in order]))
         for e in order:
             counts[e] += 1
     assert out["counts"] == counts
     f = [c / 24 for c in counts]
-    P = [sum(softmax_row(row)[e] for row in logits) / 12 for e in range(4)]
+    P = [sum(softmax(row)[e] for row in logits) / 12 for e in range(4)]
     assert close(out["f"], f) and close(out["P"], P)
     assert out["aux_loss"] == pytest.approx(0.01 * 4 * sum(a * b for a, b in zip(f, P, strict=True)))
 

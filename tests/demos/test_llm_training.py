@@ -11,12 +11,7 @@ import pytest
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 from tests.helpers.numeric import central_gradient
-
-
-def softmax(row):
-    top = max(row)
-    exps = [math.exp(v - top) for v in row]
-    return [e / sum(exps) for e in exps]
+from tests.helpers.reference import softmax
 
 
 def test_perplexity_from_given_probabilities_is_the_inverse_geometric_mean():
@@ -142,7 +137,7 @@ def test_byte_level_bpe_round_trips_any_text(text):
 
 
 def test_byte_level_bpe_without_merges_is_the_utf8_bytes_and_learns_the_top_pair_first():
-    from quizprep.demos.llm_training import BPE_CORPUS
+    from quizprep.demos.llm_training.tokenizers import BPE_CORPUS
 
     text = "ab Ω 東"
     result = run_demo("byte-level-bpe", {"text": text, "merges": 0}, seed=0).result

@@ -11,7 +11,7 @@ import pytest
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
 from tests.helpers.numeric import central_difference, central_gradient
-from tests.helpers.reference import approx, decimal_lse, rel_err, result, step_value
+from tests.helpers.reference import approx, decimal_lse, rel_err, result, softmax, step_value
 
 
 def test_mse_matches_the_bank_example_and_a_loop():
@@ -151,23 +151,17 @@ def brain(x: float) -> float:
     return round(mantissa * 2**8) / 2**8 * 2.0**exponent
 
 
-def softmax_list(z):
-    top = max(z)
-    e = [math.exp(v - top) for v in z]
-    return [v / sum(e) for v in e]
-
-
 def test_softmax_ce_gradient_is_p_minus_y():
     logits, label = [1.2, -0.4, 3.1, 0.0], 1
     out = result("softmax-ce-gradient", {"logits": logits, "label": label})
 
     def loss(z):
-        return -math.log(softmax_list(z)[label])
+        return -math.log(softmax(z)[label])
 
     assert out["loss"] == pytest.approx(loss(logits))
-    assert out["probs"] == pytest.approx(softmax_list(logits))
+    assert out["probs"] == pytest.approx(softmax(logits))
     assert out["analytic"] == pytest.approx(central_gradient(loss, logits, 1e-6), abs=1e-8)
-    assert out["numeric"] == pytest.approx([q - (k == label) for k, q in enumerate(softmax_list(logits))], abs=1e-8)
+    assert out["numeric"] == pytest.approx([q - (k == label) for k, q in enumerate(softmax(logits))], abs=1e-8)
 
 
 def test_softmax_ce_label_must_be_a_class():
@@ -202,7 +196,7 @@ def test_label_smoothing_target_gap_and_descent():
     def descend(q):
         z = [0.0] * k
         for _ in range(steps):
-            p = softmax_list(z)
+            p = softmax(z)
             z = [zi - lr * (pi - qi) for zi, pi, qi in zip(z, p, q, strict=False)]
         others = [v for i, v in enumerate(z) if i != label]
         return z[label] - sum(others) / len(others)

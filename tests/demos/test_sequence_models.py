@@ -9,11 +9,7 @@ import pytest
 
 from quizprep.demos import run_demo
 from quizprep.demos.framework import DemoInputError
-from tests.helpers.reference import close, mean, random_grid
-
-
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
+from tests.helpers.reference import close, mean, random_grid, sigmoid
 
 
 def test_rnn_unroll_bank_example():
@@ -50,10 +46,10 @@ def test_lstm_step_matches_a_loop():
     n = len(h)
     joined = h + x
     z = [sum(w[r][j] * joined[j] for j in range(len(joined))) + b[r] for r in range(4 * n)]
-    i = [sig(z[r]) for r in range(n)]
-    f = [sig(z[n + r]) for r in range(n)]
+    i = [sigmoid(z[r]) for r in range(n)]
+    f = [sigmoid(z[n + r]) for r in range(n)]
     g = [math.tanh(z[2 * n + r]) for r in range(n)]
-    o = [sig(z[3 * n + r]) for r in range(n)]
+    o = [sigmoid(z[3 * n + r]) for r in range(n)]
     c_new = [f[r] * c[r] + i[r] * g[r] for r in range(n)]
     h_new = [o[r] * math.tanh(c_new[r]) for r in range(n)]
     for name, expected in {"i": i, "f": f, "g": g, "o": o, "c": c_new, "h": h_new}.items():
@@ -76,8 +72,8 @@ def test_gru_step_matches_a_loop():
         row = block * n + r
         return sum(w[row][j] * x[j] for j in range(m)) + sum(u[row][j] * state[j] for j in range(n)) + b[row]
 
-    z = [sig(pre(0, r, h)) for r in range(n)]
-    reset = [sig(pre(1, r, h)) for r in range(n)]
+    z = [sigmoid(pre(0, r, h)) for r in range(n)]
+    reset = [sigmoid(pre(1, r, h)) for r in range(n)]
     rh = [reset[j] * h[j] for j in range(n)]
     cand = [math.tanh(pre(2, r, rh)) for r in range(n)]
     h_new = [(1 - z[r]) * h[r] + z[r] * cand[r] for r in range(n)]

@@ -6,8 +6,7 @@ import math
 
 import pytest
 
-from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test, solution_ending_test
 
 
 def discounted_return(p):
@@ -71,15 +70,5 @@ def test_hand_formulas_on_known_cases():
     assert grpo_advantage({"rewards": [1, 0, 0, 0, 0], "index": 1}) == [pytest.approx(2.0)]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_worked_solution_ends_with_the_answer(name):
-    for seed in SEEDS:
-        problem = generate(name, seed)
-        shown = f"{round(problem.answer[-1], 4) + 0.0:g}"
-        assert problem.solution[-1].rstrip(" GB%").endswith(shown), (problem.solution[-1], problem.answer)
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test
 
 
 def kv_cache_memory(p):
@@ -33,7 +31,4 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)

@@ -4,12 +4,10 @@ ending on the answer."""
 from __future__ import annotations
 
 import math
-import re
 
 import pytest
 
-from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test, solution_ending_test
 
 
 def alpha_bar_snr(p):
@@ -35,18 +33,8 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_worked_solution_ends_on_the_answer(name, seed):
-    problem = generate(name, seed)
-    last = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", problem.solution[-1].split("=")[-1])]
-    assert last[-len(problem.answer) :] == pytest.approx(problem.answer, abs=1e-4)
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED, shows_all=True)
 
 
 def test_known_cases():

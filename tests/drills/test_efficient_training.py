@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test, solution_ending_test
 
 
 def zero_memory_per_gpu(p):
@@ -53,18 +51,8 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_worked_solution_ends_with_the_last_answer(name, seed):
-    problem = generate(name, seed)
-    last = float(re.findall(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?", problem.solution[-1].replace(",", ""))[-1])
-    assert last == pytest.approx(problem.answer[-1], rel=1e-3, abs=1e-3)
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED)
 
 
 def test_zero_drill_covers_every_stage_and_matches_the_paper_example():

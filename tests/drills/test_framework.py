@@ -13,7 +13,7 @@ import pytest
 
 from quizprep.drills import CATALOG, AnswerFormatError, Problem, generate, grade, parse_numbers
 from quizprep.drills.framework import load_all, topic_modules
-from tests.helpers.drills import SEEDS
+from tests.helpers.drills import SEEDS, final_numbers
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK_TOPICS = {p.stem for p in (ROOT / "question_bank").glob("*.yaml")}
@@ -150,3 +150,12 @@ def test_parse_numbers_reads(text, expected):
 def test_parse_numbers_rejects(text):
     with pytest.raises(AnswerFormatError):
         parse_numbers(text)
+
+
+def test_final_numbers_reads_what_a_worked_solution_ends_on():
+    assert final_numbers("total = 4096 + 4000 = 8096 (brute force would be 2048000)") == [(8096.0, 0)]
+    assert final_numbers("= 2,684,354,560 / 2^30 = 2.50 GiB") == [(2.5, 2)]
+    assert final_numbers("answer: 0.5814; -1.3889") == [(0.5814, 4), (-1.3889, 4)]
+    assert final_numbers("D = 20N = 1.4e+12 = 1414.21 billion tokens") == [(1414.21, 2)]
+    assert final_numbers("x = 1.25e+11") == [(1.25e11, -9)]
+    assert final_numbers("steps = 5960.46, rounded up to 5961")[-1] == (5961.0, 0)

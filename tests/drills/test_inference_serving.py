@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
-
-import pytest
 
 from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import SEEDS, hand_formula_test, solution_ending_test
 
 
 def kv_cache_gib(p):
@@ -46,19 +43,8 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_worked_solution_ends_with_the_answer(name):
-    for seed in range(6):
-        problem = generate(name, seed)
-        numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", problem.solution[-1])
-        final = float(numbers[-1].replace(",", ""))
-        assert abs(final - problem.answer[-1]) <= max(problem.abs_tol, problem.rel_tol * abs(final)), problem.solution
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED)
 
 
 def test_top_p_probabilities_are_a_distribution_without_ties_at_p():

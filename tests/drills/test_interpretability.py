@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test, solution_ending_test
 
 
 def integrated_gradients_quadratic(p):
@@ -35,14 +32,5 @@ def integrated_gradients_quadratic(p):
 EXPECTED = {"integrated-gradients-quadratic": integrated_gradients_quadratic}
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-def test_worked_solution_ends_with_the_answer():
-    for seed in SEEDS:
-        problem = generate("integrated-gradients-quadratic", seed)
-        last = re.findall(r"-?\d+(?:\.\d+)?", problem.solution[-1].rsplit("=", 1)[-1])[0]
-        assert float(last) == pytest.approx(problem.answer[-1]), problem.solution
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test, solution_ending_test
 
 
 def lora_trainable_params(p):
@@ -44,16 +43,5 @@ def test_hand_formulas_on_known_cases():
     assert qlora_memory({"params_billion": 7, "lora_million": 40}) == [pytest.approx(3.5), pytest.approx(3.98)]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_worked_solution_ends_with_the_answer(name):
-    for seed in SEEDS:
-        problem = generate(name, seed)
-        shown = f"{round(problem.answer[-1], 4) + 0.0:g}"
-        last = problem.solution[-1].removesuffix(" million").removesuffix(" GB").removesuffix("%")
-        assert last.endswith(shown), (problem.solution[-1], problem.answer)
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED)

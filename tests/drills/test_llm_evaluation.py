@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
-
-import pytest
 
 from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test, solution_ending_test
 
 
 def pass_at_k(p):
@@ -36,23 +33,8 @@ def ece_from_bins(p):
 EXPECTED = {"pass-at-k": pass_at_k, "bleu-unigram-brevity": bleu_unigram_brevity, "ece-from-bins": ece_from_bins}
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_worked_solution_ends_with_the_answer(name):
-    for seed in SEEDS:
-        problem = generate(name, seed)
-        assert final_number(problem.solution[-1]) == pytest.approx(problem.answer[-1], abs=1e-4), problem.solution
-
-
-def final_number(line: str) -> float:
-    """The number after the last '=' of a worked solution's last line, ignoring a remark in parentheses."""
-    tail = line.split("(")[0] if line.rstrip().endswith(")") else line
-    return float(re.findall(r"-?\d+(?:\.\d+)?", tail.rsplit("=", 1)[-1])[0])
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED)
 
 
 def test_bleu_prompts_exercise_clipping_and_both_penalty_cases():

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
 
 import pytest
 
-from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test, solution_ending_test
 
 
 def perplexity_from_loss(p):
@@ -46,18 +44,8 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_worked_solution_ends_with_the_last_answer(name, seed):
-    problem = generate(name, seed)
-    last = float(re.findall(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?", problem.solution[-1].replace(",", ""))[-1])
-    assert last == pytest.approx(problem.answer[-1], rel=1e-3, abs=1e-3)
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED)
 
 
 def test_chinchilla_drill_reproduces_the_bank_example():

@@ -5,10 +5,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-import pytest
-
 from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test
 from tests.helpers.reference import decimal_lse
 
 
@@ -60,7 +58,4 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)

@@ -3,12 +3,9 @@ ending on the answer."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from quizprep.drills import generate
-from tests.helpers.drills import SEEDS, assert_matches_hand_formula
+from tests.helpers.drills import hand_formula_test, solution_ending_test
 
 
 def box_iou(p):
@@ -76,20 +73,8 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_answer_matches_the_hand_formula_and_grades(name, seed):
-    assert_matches_hand_formula(name, seed, EXPECTED[name])
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_worked_solution_ends_on_the_answer(name, seed):
-    problem = generate(name, seed)
-    tail = problem.solution[-1].split("answer:")[-1].split("=")[-1]
-    last = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", tail)]
-    n = len(problem.answer)
-    assert last[-n:] == pytest.approx(problem.answer, abs=1e-4)
+test_answer_matches_the_hand_formula_and_grades = hand_formula_test(EXPECTED)
+test_worked_solution_ends_with_the_answer = solution_ending_test(EXPECTED, shows_all=True)
 
 
 def test_known_cases():

@@ -1,4 +1,5 @@
-"""Plain-Python references that tests of several topics share: tolerances, small vector and matrix helpers."""
+"""Plain-Python references that tests of several topics share: tolerances, sigmoid and softmax, small vector and
+matrix helpers."""
 
 from __future__ import annotations
 
@@ -28,8 +29,16 @@ def step_value(result, label_start: str):
     raise AssertionError(f"no step labelled {label_start!r}")
 
 
-def logistic(v: float) -> float:
+def sigmoid(v: float) -> float:
     return 1 / (1 + math.exp(-v))
+
+
+def softmax(values, temperature: float = 1.0) -> list[float]:
+    """Softmax of a list, shifted by its maximum so exp never overflows."""
+    top = max(values)
+    exps = [math.exp((v - top) / temperature) for v in values]
+    total = sum(exps)
+    return [e / total for e in exps]
 
 
 def mean(values):
@@ -48,8 +57,8 @@ def matvec(m, v):
     return [sum(a * b for a, b in zip(row, v, strict=False)) for row in m]
 
 
-def sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
+def transpose(m):
+    return [list(column) for column in zip(*m, strict=True)]
 
 
 def flatten(m):
@@ -111,3 +120,14 @@ def decimal_lse(z) -> Decimal:
 def close_arrays(actual, expected, tol=1e-9) -> bool:
     a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     return a.shape == e.shape and np.allclose(a, e, atol=tol, rtol=0)
+
+
+def decode_fp8(byte: int, exponent_bits: int) -> float:
+    """The value of a non-negative FP8 bit pattern (the low 7 bits) from the IEEE-style layout: E4M3 or E5M2."""
+    mantissa_bits = 7 - exponent_bits
+    bias = 2 ** (exponent_bits - 1) - 1
+    e = (byte >> mantissa_bits) & (2**exponent_bits - 1)
+    m = byte & (2**mantissa_bits - 1)
+    if e == 0:
+        return m / 2**mantissa_bits * 2.0 ** (1 - bias)
+    return (1 + m / 2**mantissa_bits) * 2.0 ** (e - bias)

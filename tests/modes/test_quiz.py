@@ -50,7 +50,7 @@ def test_weak_puts_lapsed_items_first(run, quizprep_home, write_bank):
     # weak-2 answered wrongly, weak-0 and weak-1 rightly; weak-3 never seen.
     from datetime import datetime, timedelta, timezone
 
-    from quizprep.scheduler import Policy
+    from quizprep.api import Policy
     from quizprep.session import Recorder
     from quizprep.store import open_state
 

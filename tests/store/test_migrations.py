@@ -10,6 +10,7 @@ from quizprep.store.migrations import MIGRATIONS, SCHEMA_VERSION
 SHIPPED = [
     ("card state and review log", "130a66d5792ccca8ea9b5755da4942f78571433d011df117fdb7c92616ea2cd7"),
     ("settings", "4d734d2b20f319a89e52b0928d746c69a4838bc5164ba12b1cb79f061292a8ae"),
+    ("card state remembers its last review", "f086770f8b086c91349cbb3471314733bbbfe58f81a37f79bb8b2332a26505c7"),
 ]
 
 

@@ -90,6 +90,7 @@ def test_record_answer_writes_state_and_log_together(tmp_path):
     card2 = store.CardRow("softmax-function", '{"state": 2}', "2026-11-24T10:00:00+00:00", 2, reps=2, lapses=0)
     review2 = store.Review("softmax-function", "2026-11-21T10:10:00+00:00", 1, "review")
     store.record_answer(conn, card2, review2, now="2026-11-21T10:10:00+00:00")
+    card2.last_log_id = 2  # the state remembers the log row it came from
     assert store.card_row(conn, "softmax-function") == card2
     assert store.reviews(conn) == [review, review2]
     assert [r.to_dict() for r in store.reviews(conn, "softmax-function")][0]["correct"] is True

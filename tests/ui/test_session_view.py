@@ -34,6 +34,6 @@ def test_waits_read_as_a_person_would_say_them():
 
 def test_markup_in_bank_text_is_shown_literally():
     item = Item(id="x", topic="[bold red]topic[/]", difficulty=1, question="What is [b]this[/b]?", answer="It is. Yes.")
-    screen = rendered(question_view(flashcard(item), 1, 3))
+    screen = rendered(question_view(flashcard(item), "Question 1 of 3"))
     assert "[bold red]topic[/]" in screen
     assert "What is [b]this[/b]?" in screen

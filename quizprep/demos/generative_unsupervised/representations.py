@@ -255,10 +255,9 @@ def pca(d: Demo, data=None, n_components=None):
 
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    if np.any(norms == 0):
+    if np.any(np.linalg.norm(m, axis=1) == 0):
         raise DemoInputError("every embedding must be non-zero (each row is scaled to unit length)")
-    return m / norms
+    return kit.unit_rows(m)
 
 
 def info_nce(sim: np.ndarray, temperature: float) -> np.ndarray:
