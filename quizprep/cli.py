@@ -173,6 +173,9 @@ def review(
     keep_going: Annotated[
         bool, typer.Option("--keep-going", help="Past today's minutes: study on while a card still pays for its time.")
     ] = False,
+    scroll: Annotated[
+        bool, typer.Option("--scroll", help="Keep earlier cards on screen instead of clearing it.")
+    ] = False,
     bank: BankOption = None,
 ) -> None:
     """Study what raises your recall most: flashcards chosen one at a time by the planner.
@@ -180,7 +183,8 @@ def review(
     With an interview date (quizprep config interview-date), each card is the one that adds most to
     what you will recall at the interview per minute, until today's minutes (config daily-minutes)
     are spent. Without one it is plain FSRS: learning steps, due reviews, then new items.
-    Rate each card 1 Again, 2 Hard, 3 Good, 4 Easy; q quits, s skips, u undoes, d shows the demo.
+    Keys: Space shows the answer, 1-4 rate it (Again, Hard, Good, Easy) and go on; d demo, u undo,
+    s skip, e where the item is written, ? the keys, q quit.
 
     Examples:
 
@@ -194,7 +198,7 @@ def review(
 
     io = _session_io()
     ctx = _context(bank, interview_date=interview_date)
-    summary = run_review(ctx, _selection(topic, tag, difficulty), limit, io, keep_going)
+    summary = run_review(ctx, _selection(topic, tag, difficulty), limit, io, keep_going, scroll)
     if summary.answered:
         io.show(summary_view(summary))
 

@@ -34,6 +34,7 @@ from quizprep.ui.terminal import LineIO, Terminated, markup, shown
 RATING_PROMPT = markup(
     "How well did you know it?  [bold]1[/] Again  [bold]2[/] Hard  [bold]3[/] Good  [bold]4[/] Easy : "
 )
+REVEAL_PROMPT = markup("[bold]Space[/] shows the answer · [bold]?[/] keys · [bold]q[/] quit ")
 SAVE_WAIT_SECONDS = 60.0  # how long an answer waits in memory for another session's write lock
 WAIT_NOTICE_SECONDS = 1.0  # after this long, say that the save is waiting
 ATTEMPT_TIMEOUT_MS = 200  # SQLite's own wait per attempt, so the loop can speak and be interrupted
@@ -135,6 +136,14 @@ class Recorder:
             reps=(previous.reps if previous else 0) + 1,
             lapses=(previous.lapses if previous else 0) + int(lapsed),
         )
+
+    def preview(self, key: str, now: datetime) -> dict[int, float]:
+        """Seconds until the item would be due again after each rating 1-4 (nothing is saved)."""
+        from quizprep.api import answer
+        from quizprep.scheduler import state_of
+
+        before = state_of(store.card_row(self.conn, key))
+        return {rating: (answer(before, rating, now, self.policy).due - now).total_seconds() for rating in (1, 2, 3, 4)}
 
     def undo(self, recorded: Recorded) -> None:
         """Take back one answer this session saved; store.Conflict if another session answered the item since."""
@@ -246,8 +255,14 @@ class Session:
         demo_seed: int = 0,
         requeue_learning: bool = False,
         learn_ahead: timedelta = timedelta(0),
+        two_key: bool = False,
+        clear_screen: bool = False,
     ):
         self.io = io
+        # In a terminal: flashcards take two keys (reveal, rate) and the screen is cleared between cards.
+        self.two_key = two_key and io.interactive
+        self.clear_screen = clear_screen and io.interactive
+        self.last_note = None
         self.recorder = recorder
         self.clock = clock
         self.demo_seed = demo_seed
@@ -337,9 +352,18 @@ class Session:
     def ask(self, question: Question, index: int, position: str) -> Answered:
         from quizprep.ui.session import question_view
 
+        if self.clear_screen and index > 0:  # the first card stays below the session's header
+            self.io.console.clear()
+            if self.last_note is not None:
+                self.io.show(self.last_note)
+
         extras = {
             "mcq": "Type the letter of your answer · s skip · q quit",
-            "flashcard": "Type your answer, or just press Enter to reveal · s skip · q quit",
+            "flashcard": (
+                "Say your answer, then press Space · s skip · q quit"
+                if self.two_key
+                else "Type your answer, or just press Enter to reveal · s skip · q quit"
+            ),
             "numeric": "Type a number (or numbers separated by commas) · s skip · q quit",
         }
         if self.answers and self.answers[-1].index == index - 1:
@@ -367,20 +391,23 @@ class Session:
         return Verdict(GOOD if correct else AGAIN, correct, correct, given=letter.upper())
 
     def ask_flashcard(self, question: Question) -> Verdict:
-        from quizprep.ui.session import pitfalls_view, reveal_view
+        from quizprep.ui.session import pitfalls_view, rating_prompt, reveal_view
 
-        self.prompt("Your answer: ", free_text=True)
+        if self.two_key:
+            self.prompt(REVEAL_PROMPT, choices={""}, describe="Space or Enter", single=True, demo_item=question.item)
+        else:
+            self.prompt("Your answer: ", free_text=True)
         self.io.show(reveal_view(question, self.io.console.width))
         pitfalls = pitfalls_view(question)
         if pitfalls is not None:
             self.io.show(pitfalls)
+        if self.two_key:
+            prompt = rating_prompt(self.recorder.preview(question.key, self.clock()))
+        else:
+            prompt = RATING_PROMPT
         rating = int(
             self.prompt(
-                RATING_PROMPT,
-                choices={"1", "2", "3", "4"},
-                describe="1, 2, 3 or 4",
-                single=True,
-                demo_item=question.item,
+                prompt, choices={"1", "2", "3", "4"}, describe="1, 2, 3 or 4", single=True, demo_item=question.item
             )
         )
         return Verdict(rating, None, rating >= GOOD)
@@ -430,6 +457,9 @@ class Session:
             if command == "d" and (choices is None or "d" not in choices):
                 self.show_demo(demo_item or (self.answers[-1].question.item if self.answers else None))
                 continue
+            if command in ("e", "?") and (choices is None or command not in choices):
+                self.show_help_or_source(command, demo_item)
+                continue
             if choices is not None:
                 if command in choices:
                     return command
@@ -444,6 +474,17 @@ class Session:
             if free_text and (value or allow_empty):
                 return value
             self.io.show(notice("Type an answer; q quits, s skips.", "yellow"))
+
+    def show_help_or_source(self, command: str, item) -> None:
+        """`?` lists the keys; `e` says where the item comes from (its file and line), to edit it."""
+        from quizprep.ui.session import keys_view
+
+        if command == "?":
+            self.io.show(keys_view())
+        elif item is not None:
+            self.io.show(notice(f"{item.id} is at {item.file}:{item.line}"))
+        else:
+            self.io.show(notice("e shows where the current item is written; this question has no bank item."))
 
     def show_demo(self, item) -> None:
         if item is None or not item.demo:
@@ -484,11 +525,13 @@ class Session:
         from quizprep.ui.session import saved_note
 
         wait = datetime.fromisoformat(recorded.card.due) - self.clock()
-        return saved_note(wait.total_seconds(), lead)
+        self.last_note = saved_note(wait.total_seconds(), lead)
+        return self.last_note
 
     def after_answer(self, answered: Answered) -> None:
-        """In a real terminal, a pause after each answer: Enter next, d demo, u undo, q quit."""
-        if not self.io.interactive:
+        """In a real terminal, a pause after each answer: Enter next, d demo, u undo, q quit
+        (none after a two-key flashcard: its rating key moves on)."""
+        if not self.io.interactive or (self.two_key and answered.question.kind == "flashcard"):
             return
         item = answered.question.item
         keys = markup(

@@ -24,6 +24,7 @@ rule with plain FSRS at 0.95 and its default limits of 20 new and 200 reviews a 
 from __future__ import annotations
 
 import argparse
+import copy
 import math
 import random
 import sys
@@ -119,16 +120,17 @@ class Learner:
 
     def oracle_gains(self, t_days: float, target_days: float):
         """Expected gain in true recall at the target per expected second, for every item (unseen: first look)."""
-        w, h = self.w, target_days - t_days
+        w, power = self.w, -self.w[20]
         p = self.recall(t_days)
+        miss = 1.0 - p
         same, parts = (t_days - self.last) < 1.0, self.parts
-        good = np.where(same, parts["short_good"], self.stability + parts["growth"] * np.expm1((1 - p) * w[10]))
-        bad = np.minimum(parts["lapse"] * np.exp((1 - p) * w[14]), parts["cap"])
+        good = np.where(same, parts["short_good"], self.stability + parts["growth"] * np.expm1(miss * w[10]))
+        bad = np.minimum(parts["lapse"] * np.exp(miss * w[14]), parts["cap"])
         bad = np.where(same, parts["short_again"], np.maximum(bad, 0.001))
-        curve = lambda s: (1.0 + self.factor * h * self.speed / s) ** -w[20]  # noqa: E731
-        without = self.recall(target_days)
-        gain = np.where(self.seen, p * curve(good) + (1 - p) * curve(bad) - without, curve(np.full_like(p, w[2])))
-        cost = np.where(self.seen, p * RECALL_S + (1 - p) * LAPSE_S, NEW_S)
+        reach = self.factor * (target_days - t_days) * self.speed  # true elapsed-time factor up to the target
+        kept = p * (1.0 + reach / good) ** power + miss * (1.0 + reach / bad) ** power
+        gain = np.where(self.seen, kept - self.recall(target_days), (1.0 + reach / w[2]) ** power)
+        cost = np.where(self.seen, RECALL_S + (LAPSE_S - RECALL_S) * miss, NEW_S)
         return gain, cost
 
 
@@ -184,8 +186,11 @@ class Sm2Chooser:
     Stops when less than 10 s of the budget is left (or, without one, after 20 new items a day)."""
 
     def __init__(self, items: int, minutes: float | None, seed: int):
+        import anki_sm_2.anki_sm_2 as package
         from anki_sm_2 import Scheduler
 
+        # its cards hold only numbers, enums and datetimes: a shallow copy is the same, and much cheaper
+        package.deepcopy = copy.copy
         random.seed(seed)  # anki-sm-2 fuzzes intervals with the random module
         self.scheduler = Scheduler()
         self.cards: list = [None] * items

@@ -71,3 +71,25 @@ def test_interval_is_a_t_interval(simulate):
     mean, half = simulate.interval([1.0, 2.0, 3.0, 4.0, 5.0])
     assert mean == 3.0
     assert half == pytest.approx(2.776 * math.sqrt(2.5) / math.sqrt(5), rel=1e-9)
+
+
+def test_oracle_gain_is_the_expected_true_recall_gain(simulate):
+    learner = simulate.Learner(2, "spread", seed=3)
+    learner.study(0, 0.0)
+    w, now, target = simulate.TRUE_W, 3.2, 9.5
+    gain, cost = learner.oracle_gains(now, target)
+    speed, s, d = learner.speed[0], learner.stability[0], learner.difficulty[0]
+    factor = 0.9 ** (-1 / w[20]) - 1
+
+    def true_recall(days, stability):
+        return (1 + factor * days * speed / stability) ** -w[20]
+
+    p = true_recall(now, s)
+    good = simulate.true_next_stability(w, s, d, p, 3, False)
+    bad = simulate.true_next_stability(w, s, d, p, 1, False)
+    expected = p * true_recall(target - now, good) + (1 - p) * true_recall(target - now, bad) - true_recall(target, s)
+    assert gain[0] == pytest.approx(expected, rel=1e-9)
+    assert cost[0] == pytest.approx(20 * p + 40 * (1 - p), rel=1e-12)
+    # the unseen item: one first look now, at the learner's own forgetting speed for it
+    first = (1 + factor * (target - now) * learner.speed[1] / w[2]) ** -w[20]
+    assert gain[1] == pytest.approx(first, rel=1e-12) and cost[1] == 60.0

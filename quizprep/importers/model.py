@@ -159,6 +159,7 @@ class ImportReport:
     media_referenced: list[str] = field(default_factory=list)  # named by items, not copied
     media_missing: list[str] = field(default_factory=list)  # named by items, absent from the package
     history: list[ReviewRow] = field(default_factory=list)
+    history_added: int | None = None  # reviews written to the state database (None: not asked)
     notes: list[str] = field(default_factory=list)
     written: bool = False
     dry_run: bool = False
@@ -185,5 +186,6 @@ class ImportReport:
                 "missing": list(self.media_missing),
             },
             "history": len(self.history),
+            "history_added": self.history_added,
             "notes": list(self.notes),
         }

@@ -42,7 +42,7 @@ class PlannedQueue:
         self.limit = limit
         self.clock = clock
         self.asked: list[Question] = []
-        self.stopped = ""  # why the planner stopped: 'budget', 'enough', 'limit' or 'nothing'
+        self.stopped = ""  # why the planner stopped: 'budget', 'enough', 'limit' or 'nothing'; '' if it did not
 
     def question_at(self, index: int, now: datetime) -> Question | None:
         if index < len(self.asked):
@@ -69,11 +69,18 @@ class PlannedQueue:
         return self.policy.interview_at is not None and self.clock() < self.policy.interview_at
 
     def position(self, index: int) -> str:
+        """'Card 4 · 12 of 30 min left today', or without a budget 'Card 4 · 14 left · about 9 min'."""
         text = f"Card {index + 1}"
         if self.policy.daily_minutes is not None:
             left = max(0.0, self.policy.daily_minutes - self.spent_s / 60)
-            text += f" · {left:.0f} of {self.policy.daily_minutes:g} min left today"
-        return text
+            return text + f" · {left:.0f} of {self.policy.daily_minutes:g} min left today"
+        if self.interview_ahead():
+            return text
+        now = self.clock()
+        due = [s for s in self.cards.values() if s is not None and s.due <= now]
+        new = new_left_today(self.cards, self.policy, now)
+        seconds = len(due) * self.policy.durations.recall + new * self.policy.durations.new
+        return text + f" · {len(due) + new} left · about {max(1, round(seconds / 60))} min"
 
     def answered(self, answered: Answered) -> None:
         recorded = answered.recorded
@@ -101,7 +108,9 @@ def review_cards(items: list, rows: dict) -> dict:
     return {item.id: state_of(rows.get(item.id)) for item in introduction_order(items)}
 
 
-def run_review(ctx: Context, selection: Selection, limit: int | None, io: LineIO, keep_going: bool = False) -> Summary:
+def run_review(
+    ctx: Context, selection: Selection, limit: int | None, io: LineIO, keep_going: bool = False, scroll: bool = False
+) -> Summary:
     from quizprep.ui.session import review_end, review_start
 
     items = ctx.items(selection)
@@ -116,7 +125,8 @@ def run_review(ctx: Context, selection: Selection, limit: int | None, io: LineIO
         queue = PlannedQueue(items, cards, policy, spent, limit)
         before = expected_recall(cards, policy.interview_at, policy) if queue.interview_ahead() else None
         io.show(review_start(header_figures(cards, policy, ctx.now, spent, before)))
-        summary = Session(io, recorder_for(conn, policy), clock=utc_now).run(queue)
+        session = Session(io, recorder_for(conn, policy), clock=utc_now, two_key=True, clear_screen=not scroll)
+        summary = session.run(queue)
         after = expected_recall(queue.cards, policy.interview_at, policy) if before is not None else None
         io.show(review_end(queue.stopped, policy.daily_minutes, before, after, store.next_due(conn, utc_now())))
         return summary

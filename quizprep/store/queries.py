@@ -239,3 +239,14 @@ def seconds_since(conn: sqlite3.Connection, since: str) -> float:
         (since,),
     ).fetchone()[0]
     return total / 1000
+
+
+def insert_history(conn: sqlite3.Connection, card: CardRow, history: list[Review]) -> None:
+    """An item's state and its imported review-log rows, for a caller that holds the transaction."""
+    conn.execute(
+        "INSERT INTO card_state (item_id, card_json, due, state, reps, lapses, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (card.item_id, card.card_json, card.due, card.state, card.reps, card.lapses, history[-1].reviewed_at),
+    )
+    for review in history:
+        _append_log(conn, review)

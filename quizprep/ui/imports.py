@@ -33,6 +33,10 @@ def import_view(report) -> RenderableType:
     lines += [Text(f"  {line}") for line in _media_lines(report)]
     if report.history:
         lines.append(Text(f"  {plural(len(report.history), 'review')} of history read"))
+        if report.history_added is not None:
+            lines.append(
+                Text(f"  {plural(report.history_added, 'review')} added to your progress (the rest were there)")
+            )
     lines += [Text(f"  note: {note}", style="dim") for note in report.notes]
     return Group(*lines)
 

@@ -182,6 +182,8 @@ def review_end(stopped: str, minutes: float | None, before: float | None, after:
     elif stopped == "limit":
         lines = ["The card limit is reached", change]
         hint = ""
+    elif stopped == "":  # the learner ended the session: only how readiness moved, if it did
+        return Text(change[0].upper() + change[1:] + "." if change else "", style="green")
     else:
         when = f"the next item is due {next_due[:16].replace('T', ' ')} UTC" if next_due else ""
         lines = ["Nothing more is due right now", when]
@@ -195,3 +197,50 @@ def review_end(stopped: str, minutes: float | None, before: float | None, after:
 def notice(text: str, style: str = "dim") -> Text:
     """A one-line message in a session, shown as text (it may quote what the user typed)."""
     return Text(text, style=style)
+
+
+def short_wait(seconds: float) -> str:
+    """'1m', '10m', '5h', '2d', '3mo' for the rating preview."""
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{max(1, round(minutes))}m"
+    if minutes < 24 * 60:
+        return f"{round(minutes / 60)}h"
+    days = minutes / (24 * 60)
+    return f"{round(days)}d" if days < 60 else f"{round(days / 30)}mo"
+
+
+def rating_prompt(previews: dict[int, float]) -> Text:
+    """'1 Again 1m · 2 Hard 8m · 3 Good 2d · 4 Easy 6d : ': each rating with when the card would come back."""
+    names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+    text = Text()
+    for rating in (1, 2, 3, 4):
+        if rating > 1:
+            text.append(" · ", style="dim")
+        text.append(str(rating), style="bold")
+        text.append(f" {names[rating]} ")
+        text.append(short_wait(previews[rating]), style="cyan")
+    text.append(" : ")
+    return text
+
+
+KEYS = (
+    ("Space / Enter", "show the answer"),
+    ("1 2 3 4", "rate it Again, Hard, Good or Easy, and go on"),
+    ("d", "run the item's NumPy demo"),
+    ("u", "undo your last answer"),
+    ("s", "skip this card"),
+    ("e", "where the item is written (file and line)"),
+    ("?", "this list"),
+    ("q", "quit (every answer so far is saved)"),
+)
+
+
+def keys_view() -> Table:
+    """The session keys, one per line."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for key, meaning in KEYS:
+        grid.add_row(key, meaning)
+    return grid

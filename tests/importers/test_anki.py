@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timezone
 
@@ -216,3 +217,27 @@ def test_five_thousand_notes_import_quickly(tmp_path):
     elapsed = time.perf_counter() - started
     assert len(report.imported) == 5000
     assert elapsed < 15, f"5,000 notes took {elapsed:.1f} s"  # about 4 s here; generous for shared CI machines
+
+
+def test_with_history_the_states_continue_from_the_packages_reviews(build, run):
+    """End to end: the history lands in the review log, and each item's state is the replay of its reviews."""
+    from quizprep import store
+    from quizprep.api import Policy, answer
+    from quizprep.scheduler import state_of
+
+    path = build(reviews=REVIEWS)
+    first = run("import", str(path), "--with-history", "--json")
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["history_added"] == 3
+    soft_id = next(i for i in report["imported"] if i.startswith("anki-ab1"))
+    conn = store.open_state()
+    rows = [r for r in store.reviews(conn) if r.item_id == soft_id]
+    assert [(r.rating, r.mode) for r in rows] == [(3, "import"), (4, "import")]
+    start = datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+    expected = answer(answer(None, 3, start, Policy()), 4, start.replace(day=15), Policy())
+    stored = state_of(store.card_row(conn, soft_id))
+    assert (stored.stability, stored.difficulty) == (expected.stability, expected.difficulty)
+    conn.close()
+    again = run("import", str(path), "--with-history", "--json")
+    assert json.loads(again.stdout)["history_added"] == 0  # nothing twice
