@@ -13,7 +13,7 @@ def gather(extra: list[Path]) -> list[tuple[str, str]]:
     """(label, value) rows describing this installation."""
     from quizprep.bank import bank_roots, display_path
     from quizprep.bank.loader import bank_files
-    from quizprep.paths import cache_dir, data_dir, db_path
+    from quizprep.paths import backups, cache_dir, data_dir, db_path
 
     rows = [
         ("version", f"quizprep {__version__} (Python {platform.python_version()})"),
@@ -27,6 +27,7 @@ def gather(extra: list[Path]) -> list[tuple[str, str]]:
             rows.append((f"bank ({origin})", f"{display_path(root)}  [{plural(count, 'file')}]"))
         else:
             rows.append((f"bank ({origin})", f"{root}  [missing]"))
+    rows += [("backup", str(path)) for path in backups(db_path())]
     return rows
 
 

@@ -2,6 +2,11 @@
 
 Values are parsed and range-checked by typer at the edge (a bad value is a usage
 error, exit 2, naming what is allowed), so the core never parses option text.
+
+The `complete_*` functions give the shell's tab completion its candidates. They run
+only when the shell asks (`_QUIZPREP_COMPLETE` set), read the cheap indexes (demo,
+drill and exercise catalogs; the bank through its parse cache) and never fail: a
+broken bank just completes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +19,64 @@ from typing import Annotated
 import typer
 
 MAX_SEED = 2**31 - 1
+
+
+def matching(incomplete: str, candidates) -> list:
+    """Candidates (names, or (name, help) pairs) starting with `incomplete`; if none does, those containing it."""
+    pairs = [c if isinstance(c, tuple) else (c, "") for c in candidates]
+    chosen = [pair for pair in pairs if pair[0].startswith(incomplete)]
+    chosen = chosen or [pair for pair in pairs if incomplete and incomplete in pair[0]]
+    return [pair if pair[1] else pair[0] for pair in chosen]
+
+
+def _completion_bank(ctx: typer.Context):
+    """The banks the command would load (bundled, $QUIZPREP_BANK, --bank so far), from the parse cache."""
+    from quizprep.bank import load_bank
+    from quizprep.errors import QuizprepError
+
+    try:
+        return load_bank(list(ctx.params.get("bank") or []))
+    except (QuizprepError, OSError):
+        return None
+
+
+def complete_topics(ctx: typer.Context, incomplete: str) -> list:
+    bank = _completion_bank(ctx)
+    return matching(incomplete, sorted(bank.topics()) if bank else [])
+
+
+def complete_tags(ctx: typer.Context, incomplete: str) -> list:
+    bank = _completion_bank(ctx)
+    return matching(incomplete, sorted(bank.tags()) if bank else [])
+
+
+def complete_ids(ctx: typer.Context, incomplete: str) -> list:
+    bank = _completion_bank(ctx)
+    return matching(incomplete, [item.id for item in bank.items] if bank else [])
+
+
+def complete_demos(incomplete: str) -> list:
+    from quizprep.demos import CATALOG
+
+    return matching(incomplete, list(CATALOG.items()))
+
+
+def complete_drills(incomplete: str) -> list:
+    from quizprep.drills import CATALOG
+
+    return matching(incomplete, [(name, title) for name, (title, _topic) in CATALOG.items()])
+
+
+def complete_exercises(incomplete: str) -> list:
+    from quizprep.exercises import CATALOG
+
+    return matching(incomplete, [(name, entry[3]) for name, entry in CATALOG.items()])
+
+
+def complete_settings(incomplete: str) -> list:
+    from quizprep.config import SETTINGS
+
+    return matching(incomplete, [(name, setting.help) for name, setting in SETTINGS.items()])
 
 
 class Difficulty(str, enum.Enum):
@@ -53,11 +116,18 @@ TopicOption = Annotated[
         metavar="TOPIC",
         help="Only this topic (repeatable). `quizprep topics` lists them.",
         show_default=False,
+        autocompletion=complete_topics,
     ),
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", metavar="TAG", help="Only items with this tag (repeatable).", show_default=False),
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help="Only items with this tag (repeatable).",
+        show_default=False,
+        autocompletion=complete_tags,
+    ),
 ]
 DifficultyOption = Annotated[
     list[Difficulty] | None,

@@ -19,19 +19,8 @@ def known_keys(bank) -> set[str]:
 
 def prune(conn: sqlite3.Connection, found: list[tuple[str, int, str]], now: datetime) -> tuple[int, Path]:
     """Back the database up under a new timestamped name, then delete the orphans' progress."""
-    from quizprep.paths import db_path
+    from quizprep.paths import db_path, new_backup_path
 
     backup_path = new_backup_path(db_path(), "before-prune", now)
     store.backup(conn, backup_path)
     return store.prune(conn, [item_id for item_id, _, _ in found]), backup_path
-
-
-def new_backup_path(database: Path, reason: str, now: datetime) -> Path:
-    """`quizprep.db.before-prune.20261206T151100Z.bak`, never the name of an existing file."""
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    candidate = database.with_name(f"{database.name}.{reason}.{stamp}.bak")
-    number = 1
-    while candidate.exists():
-        number += 1
-        candidate = database.with_name(f"{database.name}.{reason}.{stamp}-{number}.bak")
-    return candidate

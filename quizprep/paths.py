@@ -48,3 +48,19 @@ def env_bank_paths() -> list[Path]:
     """Extra banks named by `QUIZPREP_BANK`, separated like PATH (`:` or `;` on Windows)."""
     value = os.environ.get("QUIZPREP_BANK", "")
     return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
+
+
+def new_backup_path(database: Path, reason: str, now) -> Path:
+    """`quizprep.db.before-prune.20261206T151100Z.bak`: a backup's name, never one already taken."""
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    candidate = database.with_name(f"{database.name}.{reason}.{stamp}.bak")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = database.with_name(f"{database.name}.{reason}.{stamp}-{number}.bak")
+    return candidate
+
+
+def backups(database: Path) -> list[Path]:
+    """The database's backups, oldest name first."""
+    return sorted(database.parent.glob(f"{database.name}.*.bak"))

@@ -168,3 +168,17 @@ def test_anki_html_from_the_bank_is_escaped():
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert "\\(a&lt;b\\)" in html and "<strong>bold</strong>" in html
+
+
+def test_markdown_can_end_with_the_exercises_of_its_items():
+    from quizprep.bank import load_bank
+    from quizprep.export import exercises_for
+    from quizprep.export.markdown_export import to_markdown
+
+    items = [item for item in load_bank().items if item.id == "softmax-function"]
+    exercises = exercises_for(items)
+    assert [name for name, _, _ in exercises] == ["softmax"]
+    guide = to_markdown(items, exercises=exercises)
+    assert "## Implement it" in guide and "[Implement it](#implement-it)" in guide
+    assert "def softmax(x, axis=-1):" in guide and "Practises questions [1](#softmax-function)." in guide
+    assert "## Implement it" not in to_markdown(items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from quizprep.orphans import new_backup_path
+from quizprep.paths import new_backup_path
 from tests.helpers.bank import item_yaml, log_rows, state_ids
 
 
@@ -47,4 +47,5 @@ def test_orphans_lists_and_prunes_progress_of_removed_items(run, quizprep_home, 
     assert [row[0] for row in log_rows(quizprep_home)] == ["staying"]
     backups = list(quizprep_home.glob("quizprep.db.before-prune.*.bak"))
     assert len(backups) == 1, backups
+    assert backups[0].name in run("info").stdout.replace("\n", "")  # info lists the backups
     assert "No orphaned progress" in run("orphans", "--bank", str(path)).stdout

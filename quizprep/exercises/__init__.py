@@ -276,3 +276,8 @@ def ended_early(returncode: int | None) -> str:
         causes = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed (out of memory?)", "SIGABRT": "aborted"}
         return f"the process crashed: {causes.get(sig, sig)} ({sig})"
     return f"the process ended with exit code {returncode} before reporting (os._exit? a crash?)"
+
+
+def for_item(item_id: str) -> list[str]:
+    """The exercises that practise a bank item, by name (from the index: no NumPy)."""
+    return [name for name, entry in CATALOG.items() if item_id in entry[2]]

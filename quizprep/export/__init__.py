@@ -34,6 +34,7 @@ class ExportRequest:
     answer_key: bool = False
     demos: bool = True
     force: bool = False  # replace an existing output file
+    exercises: bool = False  # markdown: add the coding exercises of the exported items
 
 
 def run_export(ctx, selection, request: ExportRequest) -> str:
@@ -80,10 +81,27 @@ def export_items(items: list, request: ExportRequest, today, demo_text=None, pro
         from quizprep.export.markdown_export import to_markdown
 
         text = to_markdown(
-            items, answers=request.answers, answer_key=request.answer_key, demo_text=demo_text, today=today
+            items,
+            answers=request.answers,
+            answer_key=request.answer_key,
+            demo_text=demo_text,
+            today=today,
+            exercises=exercises_for(items) if request.exercises else None,
         )
     write_output(text, target, protected=protected, force=request.force)
     return "" if target == "-" else f"Wrote {plural(len(items), 'item')} to {shown(target)}."
+
+
+def exercises_for(items: list) -> list[tuple[str, str, list[str]]]:
+    """(name, stub, item ids) of every coding exercise that practises one of `items`, in catalog order."""
+    from quizprep import exercises
+
+    wanted = {item.id for item in items}
+    return [
+        (name, exercises.stub(name), list(entry[2]))
+        for name, entry in exercises.CATALOG.items()
+        if wanted.intersection(entry[2])
+    ]
 
 
 def write_anki(items: list, target: str, *, protected: Iterable[Path] = (), force: bool = False) -> str:

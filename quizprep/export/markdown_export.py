@@ -62,12 +62,14 @@ def to_markdown(
     demo_text: Callable[[Item], str | None] | None = None,
     title: str | None = None,
     today: date | None = None,
+    exercises: list[tuple[str, str, list[str]]] | None = None,
 ) -> str:
     """The guide: title, contents, a section per topic, each question a heading.
 
     With `answers` False it is a question sheet (no answers, key points, pitfalls or
     demos), optionally followed by an answer key. `demo_text(item)` gives the demo's
-    output to show in a code block.
+    output to show in a code block. `exercises` (name, stub, item ids) adds a closing
+    "Implement it" section with each coding exercise's starting file.
     """
     grouped = group_by_topic(items)
     numbers = {item.id: n for n, item in enumerate(items, start=1)}
@@ -82,6 +84,8 @@ def to_markdown(
             out.append(f"  - [{numbers[item.id]}. {link_text(item.question)}](#{item.id})")
     if answer_key and not answers:
         out.append("- [Answer key](#answer-key)")
+    if exercises:
+        out.append("- [Implement it](#implement-it)")
     out.append("")
     for topic, members in grouped.items():
         out += [f'<a id="{topic_anchor(topic)}"></a>', "", f"## {topic}", ""]
@@ -91,7 +95,22 @@ def to_markdown(
         out += ['<a id="answer-key"></a>', "", "## Answer key", ""]
         for item in items:
             out += [f"**{numbers[item.id]}. {one_line(item.question)}**", "", safe(item.answer.strip()), ""]
+    if exercises:
+        out += exercise_section(exercises, numbers)
     return "\n".join(out).rstrip() + "\n"
+
+
+def exercise_section(exercises: list[tuple[str, str, list[str]]], numbers: dict[str, int]) -> list[str]:
+    """'Implement it': each exercise's stub, linked to the guide's questions it practises."""
+    out = ['<a id="implement-it"></a>', "", "## Implement it", ""]
+    out += ["Write each function in NumPy, then grade it with `quizprep code check NAME FILE`.", ""]
+    for name, stub, item_ids in exercises:
+        linked = [f"[{numbers[i]}](#{i})" for i in item_ids if i in numbers]
+        out += [f"### `{name}`", ""]
+        if linked:
+            out += ["Practises questions " + ", ".join(linked) + ".", ""]
+        out += [*fenced(stub.rstrip(), "python"), ""]
+    return out
 
 
 def item_section(item: Item, number: int, answers: bool, demo_text) -> list[str]:

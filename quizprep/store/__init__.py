@@ -19,7 +19,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from quizprep.clock import utc_now
 from quizprep.errors import QuizprepError
+from quizprep.paths import new_backup_path
 from quizprep.store.base import (
     CardRow,
     Conflict,
@@ -56,7 +58,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             if version > 0:
-                backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
+                backup(conn, new_backup_path(path, f"v{version}", utc_now()))
             _retry_while_locked(lambda: migrate(conn, version))
     except BaseException as exc:
         conn.close()

@@ -45,7 +45,7 @@ def test_older_schema_is_migrated_forward_with_a_backup(tmp_path):
     old.close()
     conn = store.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
-    backup = tmp_path / "q.db.v1.bak"
+    (backup,) = tmp_path.glob("q.db.v1.*.bak")
     assert backup.exists()
     with sqlite3.connect(backup) as kept:
         assert kept.execute("PRAGMA user_version").fetchone()[0] == 1
