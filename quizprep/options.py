@@ -95,6 +95,7 @@ class QuestionType(str, enum.Enum):
     mcq = "mcq"
     flashcard = "flashcard"
     numeric = "numeric"
+    cloze = "cloze"
 
 
 BankOption = Annotated[

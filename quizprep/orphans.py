@@ -10,10 +10,13 @@ from quizprep import store
 
 
 def known_keys(bank) -> set[str]:
-    """Every card key the loaded banks, the drill templates and the coding exercises account for."""
+    """Every card key the loaded banks (an item id, and 'ITEMID#cN' for each further cloze gap),
+    the drill templates and the coding exercises account for."""
     from quizprep import drills, exercises
+    from quizprep.questions import cloze_keys
 
     keys = set(bank.by_id) | {drills.card_id(name) for name in drills.CATALOG}
+    keys.update(key for item in bank.items if item.cloze for key in cloze_keys(item))
     return keys | {exercises.card_id(name) for name in exercises.CATALOG}
 
 

@@ -63,9 +63,9 @@ class Projection:
 
 def readiness(cards: dict, policy) -> float:
     """Expected share of the items recalled at the interview (unseen items count 0)."""
-    from quizprep.api import recall
+    from quizprep.readiness import expected_recall
 
-    return sum(recall(state, policy.interview_at, policy) for state in cards.values()) / len(cards) if cards else 0.0
+    return expected_recall(cards, policy.interview_at, policy)
 
 
 def study_days(start: datetime, policy) -> list[datetime]:

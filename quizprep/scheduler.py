@@ -59,13 +59,22 @@ def make_policy(plan: Plan, tz: tzinfo, seconds=None):
 
 def state_of(row):
     """The planner state of a stored row (None for no row, or a card never reviewed)."""
-    if row is None:
-        return None
-    from quizprep.planner.state import ItemState
+    return None if row is None else state_from(json.loads(row.card_json))
 
-    data = json.loads(row.card_json)
+
+def states_of(rows: dict) -> dict:
+    """{key: planner state} for many stored rows, their JSON parsed in one pass."""
+    keys = list(rows)
+    parsed = json.loads("[" + ",".join(rows[key].card_json for key in keys) + "]") if keys else []
+    return {key: state_from(data) for key, data in zip(keys, parsed)}
+
+
+def state_from(data: dict):
+    """A planner state from a stored card's parsed JSON (fsrs's Card layout plus `first_review`)."""
+    from quizprep.planner.state import state_from_card_dict
+
     first = data.get("first_review")
-    return ItemState.from_card_json(row.card_json, datetime.fromisoformat(first) if first else None)
+    return state_from_card_dict(data, datetime.fromisoformat(first) if first else None)
 
 
 def card_json(key: str, state) -> str:

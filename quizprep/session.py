@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from quizprep import store
 from quizprep.clock import utc_now
 from quizprep.errors import QuizprepError
-from quizprep.questions import LETTERS, Question, flashcard, grade_choice
+from quizprep.questions import LETTERS, Question, cloze_expected, flashcard, grade_choice, grade_typed
 from quizprep.scheduler import AGAIN, GOOD, LEARNING, RELEARNING, REVIEW
 from quizprep.ui.session import notice
 from quizprep.ui.terminal import LineIO, Terminated, markup, shown
@@ -365,6 +365,7 @@ class Session:
                 else "Type your answer, or just press Enter to reveal · s skip · q quit"
             ),
             "numeric": "Type a number (or numbers separated by commas) · s skip · q quit",
+            "cloze": "Type the missing words (Enter alone if you do not know) · s skip · q quit",
         }
         if self.answers and self.answers[-1].index == index - 1:
             extras[question.kind] += " · u undo last"
@@ -374,7 +375,8 @@ class Session:
     def ask_after_view(self, question: Question, index: int) -> Answered:
         """Read and grade the answer, record it, show the feedback."""
         start = self.clock()
-        asker = {"mcq": self.ask_choice, "flashcard": self.ask_flashcard, "numeric": self.ask_numeric}[question.kind]
+        askers = {"mcq": self.ask_choice, "flashcard": self.ask_flashcard, "numeric": self.ask_numeric}
+        asker = {**askers, "cloze": self.ask_cloze}[question.kind]
         verdict = asker(question)
         elapsed = self.clock() - start
         answer_ms = max(0, int(elapsed.total_seconds() * 1000))
@@ -411,6 +413,12 @@ class Session:
             )
         )
         return Verdict(rating, None, rating >= GOOD)
+
+    def ask_cloze(self, question: Question) -> Verdict:
+        """A typed answer for the hidden gap, graded leniently (see questions.grade_typed): Good or Again."""
+        text = self.prompt("Missing: ", free_text=True)
+        correct = grade_typed(text, cloze_expected(question))
+        return Verdict(GOOD if correct else AGAIN, correct, correct, text or "(nothing)")
 
     def ask_numeric(self, question: Question) -> Verdict:
         from quizprep.drills import AnswerFormatError, grade

@@ -108,6 +108,9 @@ def main() -> int:
             "floor": lambda: wall(FLOOR, env),
             "help": lambda: wall(CLI + ["--help"], env),
             "quiz": lambda: first_question(CLI + ["quiz", "--seed", "1"], env),
+            "review": lambda: first_question(CLI + ["review"], env),
+            "bare": lambda: wall(CLI, env),
+            "code": lambda: wall(CLI + ["code", "--list", "--json"], env),
         },
         args.runs,
     )
@@ -115,6 +118,9 @@ def main() -> int:
     print(row("import floor: python -c 'import typer, rich.console, yaml'", floor))
     print(row("quizprep --help", medians["help"], floor, "target <= 1.25x"))
     print(row("quizprep quiz, to the first question", medians["quiz"], floor, "target <= 1.50x"))
+    print(row("quizprep review, to the first card", medians["review"], floor, "target <= 1.50x"))
+    print(row("quizprep (bare: the dashboard)", medians["bare"], floor, "target <= 1.50x"))
+    print(row("quizprep code --list --json", medians["code"], floor, "target <= 1.50x"))
 
     print(f"\n(b) a {args.items:,}-item bank")
     if not bank.exists():
@@ -180,9 +186,9 @@ def main() -> int:
         "from quizprep import store, config\n"
         "from quizprep.bank import load_bank\n"
         "from quizprep.paths import db_path\n"
+        "from quizprep.api import Policy, next_item\n"
         "from quizprep.clock import day_start\n"
-        "from quizprep.modes.review import review_plan\n"
-        "from quizprep.scheduler import Policy, new_quota\n"
+        "from quizprep.modes.review import review_cards\n"
         "bank = load_bank([Path(sys.argv[1])])\n"
         "times = []\n"
         "for _ in range(int(sys.argv[2])):\n"
@@ -190,10 +196,9 @@ def main() -> int:
         "    now = datetime.now(timezone.utc)\n"
         "    conn = store.connect(db_path())\n"
         "    settings = config.load(conn)\n"
-        "    cards = store.all_cards(conn)\n"
-        "    answers, new = store.answered_since(conn, store.iso(day_start(now, None)))\n"
-        "    plan = review_plan(bank.items, cards, now, new_quota(20, 0, now, Policy()) - new, 200 - answers, 1)\n"
-        "    first = plan.questions[0].key if plan.questions else None\n"
+        "    cards = review_cards(bank.items, store.all_cards(conn))\n"
+        "    spent = store.seconds_since(conn, store.iso(day_start(now, None)))\n"
+        "    first = next_item(cards, now, Policy(), spent)\n"
         "    conn.close()\n"
         "    times.append(time.perf_counter() - t)\n"
         "times.sort()\n"
@@ -202,7 +207,7 @@ def main() -> int:
     out = subprocess.run(
         [PYTHON, "-c", pick, str(bank), str(args.runs)], env=big_env, capture_output=True, text=True, check=True
     ).stdout.split()
-    print(row("next due item (open db, states, today's counts, queue)", float(out[0]), None, "target <= 50 ms"))
+    print(row("next card (open db, states, today's time, planner)", float(out[0]), None, "target <= 50 ms"))
     plan = subprocess.run(
         [
             PYTHON,

@@ -20,8 +20,9 @@ sys.path.insert(0, str(REPO))
 
 def main() -> int:
     from quizprep import store
+    from quizprep.api import Policy, answer
     from quizprep.bank import load_bank
-    from quizprep.scheduler import Policy, new_card, review
+    from quizprep.scheduler import card_json
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path)
@@ -40,11 +41,19 @@ def main() -> int:
     with store.transaction(conn):
         for item_id in ids:
             moment = start + timedelta(seconds=rng.uniform(0, (now - start).total_seconds()))
-            card = review(new_card(item_id, moment), rng.choice((3, 3, 3, 4, 2)), moment, policy)
+            state = answer(None, rng.choice((3, 3, 3, 4, 2)), moment, policy)
             conn.execute(
                 "INSERT OR REPLACE INTO card_state (item_id, card_json, due, state, reps, lapses, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (item_id, card.to_json(), store.iso(card.due), int(card.state), 1, rng.randrange(3), store.iso(moment)),
+                (
+                    item_id,
+                    card_json(item_id, state),
+                    store.iso(state.due),
+                    state.phase,
+                    1,
+                    rng.randrange(3),
+                    store.iso(moment),
+                ),
             )
     span = (now - start).total_seconds()
     batch = []

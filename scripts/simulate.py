@@ -350,15 +350,17 @@ def grid(quick: bool, learners: list[str]) -> list[tuple[str, int, float | None]
     return cells + [(kind, days, None) for kind in learners for days in (21, 30)]
 
 
-def bench(items: int, calls: int = 300) -> str:
-    """Median time of next_item over `items` studied items plus as many unseen ones, answering in between."""
+def bench(studied: int, unseen: int, calls: int = 300, interview: bool = True) -> str:
+    """Median time of next_item over `studied` studied items and `unseen` unseen ones, answering in
+    between; with an interview in 14 days, or plain FSRS (no date)."""
     import statistics
 
     rng = np.random.default_rng(0)
     now = datetime(2026, 6, 1, 18, tzinfo=timezone.utc)
-    policy = Policy(interview_at=now + timedelta(days=14), daily_minutes=10_000, tz=ZONE)
+    target = now + timedelta(days=14) if interview else None
+    policy = Policy(interview_at=target, daily_minutes=10_000, tz=ZONE, new_per_day=None, reviews_per_day=None)
     cards = {}
-    for i in range(items):
+    for i in range(studied):
         state, moment = None, now - timedelta(days=float(rng.uniform(1, 90)))
         for _ in range(int(rng.integers(1, 5))):
             state = answer(state, int(rng.choice([1, 3, 3, 3])), moment, policy)
@@ -366,7 +368,7 @@ def bench(items: int, calls: int = 300) -> str:
             if moment > now:
                 break
         cards[f"seen{i}"] = state
-    cards.update((f"new{i}", None) for i in range(items))
+    cards.update((f"new{i}", None) for i in range(unseen))
     times = []
     for _ in range(calls):
         started = time.perf_counter()
@@ -375,7 +377,22 @@ def bench(items: int, calls: int = 300) -> str:
         cards[key] = answer(cards[key], 3, now, policy, 20.0)
         now += timedelta(seconds=20)
     median, worst = statistics.median(times) * 1e3, max(times) * 1e3
-    return f"next_item over {items} states + {items} unseen: median {median:.2f} ms, max {worst:.1f} ms ({calls} calls)"
+    mode = "interview" if interview else "no date"
+    return (
+        f"next_item over {studied} states + {unseen} unseen ({mode}): median {median:.2f} ms, max {worst:.1f} ms"
+        f" ({calls} calls)"
+    )
+
+
+def bench_all() -> None:
+    """10,000 studied + 10,000 unseen items; the bundled bank's size (561 items) both ways."""
+    from quizprep.planner.arrays import held_as
+
+    print(bench(10_000, 10_000))
+    for kind in ("lists", "numpy"):
+        with held_as(kind):
+            for studied, interview in ((280, True), (561, True), (280, False)):
+                print(f"{kind:>5}:", bench(studied, 561 - studied, interview=interview))
 
 
 def main(argv=None) -> None:
@@ -386,11 +403,13 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", choices=LEARNERS, action="append", help="learner(s) to run (default: all three)")
     parser.add_argument(
-        "--bench", action="store_true", help="only time next_item with 10,000 states and 10,000 unseen items"
+        "--bench",
+        action="store_true",
+        help="only time next_item: 10,000 states and 10,000 unseen items, then 561 items with lists and with NumPy",
     )
     args = parser.parse_args(argv)
     if args.bench:
-        print(bench(10_000))
+        bench_all()
         return
     seeds = args.seeds or (8 if args.quick else 20)
     cells = grid(args.quick, args.only or list(LEARNERS))

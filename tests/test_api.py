@@ -1,10 +1,13 @@
-"""quizprep.api: answers against fsrs's Scheduler, recall against the closed form, plain-FSRS order,
-state storage forms, policy checks and local days."""
+"""quizprep.api: answers against fsrs's Scheduler, recall against the closed form, plain-FSRS order
+(with the planner's columns as lists and as NumPy arrays), state storage forms, policy checks, local
+days, and planning the bundled bank's size without NumPy."""
 
 from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -14,6 +17,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from quizprep.api import ItemState, Policy, PolicyError, Seconds, answer, next_item, recall
 from quizprep.errors import QuizprepError
+from quizprep.planner import arrays
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 CUSTOM = (
@@ -21,6 +25,13 @@ CUSTOM = (
     1.9, 0.1, 0.3, 2.0, 0.5, 2.2, 0.4, 0.2, 0.1, 0.3,
 )  # fmt: skip
 GAPS = [timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=5), timedelta(days=1, hours=3), timedelta(days=9)]
+
+
+@pytest.fixture(params=["lists", "numpy"])
+def both_kinds(request):
+    """Run the test with the planner's columns as Python lists, then as NumPy arrays."""
+    with arrays.held_as(request.param):
+        yield
 
 
 def same_card(state: ItemState, card: Card) -> bool:
@@ -114,6 +125,7 @@ def test_card_json_is_read_and_written_without_fsrs_in_the_same_layout():
     assert ItemState.from_card_json(Card(card_id=3, due=START).to_json()) is None
 
 
+@pytest.mark.usefixtures("both_kinds")
 def test_plain_fsrs_order_without_a_date():
     now = START + timedelta(days=10)
     learning = answer(None, 3, now - timedelta(minutes=30), Policy())  # step due 10 minutes after
@@ -129,6 +141,7 @@ def test_plain_fsrs_order_without_a_date():
     assert next_item(cards, now, Policy(new_per_day=0)) is None
 
 
+@pytest.mark.usefixtures("both_kinds")
 def test_new_items_are_limited_per_local_day():
     zone = ZoneInfo("Asia/Kolkata")  # UTC+5:30
     now = datetime(2026, 6, 1, 12, 0, tzinfo=zone)
@@ -144,6 +157,7 @@ def test_new_items_are_limited_per_local_day():
     assert next_item({"a": today, "b": None}, now, Policy(new_per_day=1)) == "b"
 
 
+@pytest.mark.usefixtures("both_kinds")
 def test_daily_budget_and_the_local_day_in_los_angeles():
     zone = ZoneInfo("America/Los_Angeles")
     policy = Policy(daily_minutes=2, tz=zone, new_per_day=None)
@@ -192,3 +206,26 @@ def test_seconds_as_a_dict_and_naive_now_rejected():
         next_item({}, datetime(2026, 1, 1), Policy())
     with pytest.raises(PolicyError, match="rating must be 1"):
         answer(None, 5, START, Policy())
+
+
+NO_NUMPY_RUN = """
+import sys
+from datetime import datetime, timedelta, timezone
+from quizprep.api import Policy, answer, next_item
+now = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+policy = Policy(interview_at=now + timedelta(days=20), daily_minutes=30)
+cards = dict.fromkeys(f"i{k}" for k in range(561))
+for k in range(0, 561, 2):
+    cards[f"i{k}"] = answer(answer(None, 3, now - timedelta(days=k % 40 + 1), policy), 3,
+                            now - timedelta(days=k % 40 + 1, minutes=-10), policy)
+print(next_item(cards, now, policy, 0.0), next_item(cards, now, Policy(), 0.0), "numpy" in sys.modules)
+"""
+
+
+def test_the_bundled_bank_size_is_planned_without_numpy():
+    result = subprocess.run([sys.executable, "-c", NO_NUMPY_RUN], capture_output=True, text=True, check=True)
+    interview_pick, plain_pick, numpy_loaded = result.stdout.split()
+    # both planners ran: plain FSRS gives a due review (the studied items are the even ones)
+    assert interview_pick.startswith("i") and 0 <= int(interview_pick[1:]) < 561, result.stdout
+    assert plain_pick.startswith("i") and int(plain_pick[1:]) % 2 == 0, result.stdout
+    assert numpy_loaded == "False"

@@ -189,6 +189,7 @@ def test_item_round_trips_through_dict():
         "tags": ["a", "b"],
         "question": "Q?",
         "answer": "A.",
+        "cloze": "Q is {{c1::A::a letter}}.",
         "key_points": ["k1", "k2", "k3"],
         "pitfalls": ["p1"],
         "follow_ups": ["other"],

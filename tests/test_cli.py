@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -34,11 +35,50 @@ def test_version(run):
     assert result.stdout.strip() == f"quizprep {__version__}"
 
 
-def test_no_arguments_shows_help(run):
-    result = run()
-    assert "Usage" in result.output
+def test_help_lists_every_command(run):
+    result = run("--help")
+    assert result.exit_code == 0, result.output
     for command in COMMANDS:
-        assert command in result.output
+        assert f"  {command} " in result.stdout
+
+
+def test_no_arguments_shows_the_dashboard_not_help(run):
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "Usage" not in result.output
+    assert "Next: quizprep " in result.stdout
+
+
+EVERY_HELP = [
+    [],
+    *[[command] for command in COMMANDS],
+    ["plan"],
+    ["optimize"],
+    ["import"],
+    ["search"],
+    ["code"],
+    ["code", "practice"],
+    ["code", "check"],
+    ["code", "show"],
+]
+
+
+@pytest.mark.parametrize("command", EVERY_HELP, ids=lambda words: " ".join(words) or "quizprep")
+def test_every_help_ends_with_examples(run, command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0, result.output
+    text = result.stdout.split("Options:")[0].split("Arguments:")[0]
+    examples = text.split("Examples:")[1].strip().splitlines()
+    assert 2 <= len(examples) <= 4, examples
+    assert all(line.strip().startswith(("quizprep ", "EDITOR=")) for line in examples), examples
+
+
+@pytest.mark.parametrize("command", ["quiz", "review", "interview", "code"])
+def test_session_commands_list_their_keys(run, command):
+    result = run(command, "--help")
+    keys = " ".join(result.stdout.split("Options:")[0].split())
+    assert "Keys" in keys
+    assert ("q quit" in keys) or ("q quits" in keys) or ("q alone quits" in keys), keys
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -80,7 +120,8 @@ def test_validate_lists_every_problem_one_per_line(run, write_bank):
         f"{path}:3: one: difficulty must be one of 1 (fundamentals), 2 (practitioner), 3 (advanced), "
         "not the text 'banana'",
         f"{path}:11: two: unknown field 'pitfall' (did you mean 'pitfalls'?); allowed fields: "
-        "id, topic, difficulty, tags, question, answer, key_points, pitfalls, follow_ups, choices, demo, sources",
+        "id, topic, difficulty, tags, question, answer, cloze, key_points, pitfalls, follow_ups, choices, demo, "
+        "sources",
         f"{path}:17: three: follow_up 'nowhere' is not the id of any item",
     ]
     assert "3 problems in 1 file" in result.stderr
@@ -178,6 +219,7 @@ def test_export_json_to_stdout_is_valid_bank_input(run, tmp_path):
         "tags",
         "question",
         "answer",
+        "cloze",
         "key_points",
         "pitfalls",
         "follow_ups",
@@ -248,3 +290,106 @@ def test_export_replaces_an_existing_file_only_with_force(run, tmp_path):
     replaced = run("export", "--format", "json", "-o", str(target), "--force")
     assert replaced.exit_code == 0, replaced.output
     assert json.loads(target.read_text(encoding="utf-8"))[0]["id"]
+
+
+# --json on every command that reads: each output parsed
+
+
+def parsed(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_list_json(run):
+    bank = load_bank()
+    rows = parsed(run("list", "--json", "--topic", "optimization"))
+    assert [row["id"] for row in rows] == [item.id for item in bank.items if item.topic == "optimization"]
+    assert set(rows[0]) == {"id", "topic", "difficulty", "tags", "question"}
+    assert parsed(run("list", "--json", "--tag", "adam", "--difficulty", "1", "--difficulty", "2")) is not None
+
+
+def test_topics_json(run):
+    bank = load_bank()
+    rows = parsed(run("topics", "--json"))
+    assert {row["topic"]: row["items"] for row in rows} == {t: len(items) for t, items in bank.topics().items()}
+    assert all(sum(row["by_difficulty"].values()) == row["items"] for row in rows)
+
+
+def test_show_json(run):
+    item = load_bank().items[3]
+    [shown] = parsed(run("show", item.id, "--json"))
+    assert shown["id"] == item.id and shown["answer"] == item.answer and shown["line"] == item.line
+
+
+def test_info_json(run, quizprep_home):
+    info = parsed(run("info", "--json"))
+    assert info["data_folder"] == str(quizprep_home)
+    assert info["banks"][0]["origin"] == "the bundled bank"
+    assert info["version"].startswith(f"quizprep {__version__}")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--json"],
+        ["config", "--json"],
+        ["demo", "--list", "--json"],
+        ["drill", "--list", "--json"],
+        ["code", "--list", "--json"],
+        ["search", "attention", "--json"],
+        ["demo", "softmax", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_other_json_outputs_parse(run, args):
+    assert parsed(run(*args))
+
+
+def test_plan_and_import_json(run, tmp_path):
+    day = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    plan = parsed(run("plan", "--json", "--minutes", "30", "--interview-date", day))
+    assert plan["daily_minutes"] == 30.0 and plan["days"]
+    cards = tmp_path / "cards.csv"
+    cards.write_text("question,answer\nWhat is a tensor?,An array with any number of axes.\n", encoding="utf-8")
+    report = parsed(run("import", str(cards), "--dry-run", "--json"))
+    assert report["dry_run"] is True and len(report["imported"]) == 1
+
+
+# "did you mean" for every kind of name
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["revew"], "Did you mean 'review'?"),
+        (["list", "--topc", "x"], "--topic"),
+        (["list", "--topic", "optimisation"], "did you mean 'optimization'?"),
+        (["list", "--tag", "adamm"], "did you mean 'adam'?"),
+        (["show", "adam-optimiser"], "did you mean 'adam-optimizer'?"),
+        (["demo", "softmx"], "did you mean 'softmax'?"),
+        (["drill", "kv-cache-gb"], "did you mean 'kv-cache-gib'?"),
+        (["code", "softmx"], "did you mean 'softmax'?"),
+        (["config", "new-per-dy"], "did you mean 'new-per-day'?"),
+        (["export", "-f", "mrkdown"], "did you mean 'markdown'?"),
+        (["quiz", "--type", "flashcrd"], "did you mean 'flashcard'?"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_mistyped_names_get_a_suggestion(run, args, expected):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr, result.stderr
+
+
+def test_show_names_the_exercise_that_practises_an_item(run):
+    result = run("show", "softmax-function")
+    assert result.exit_code == 0, result.output
+    assert "quizprep code softmax" in result.stdout
+
+
+def test_export_markdown_with_exercises(run):
+    result = run("export", "--ids", "softmax-function", "--exercises", "--no-demos")
+    assert result.exit_code == 0, result.output
+    assert "## Implement it" in result.stdout and "def softmax(x, axis=-1):" in result.stdout
+    refused = run("export", "--format", "json", "--exercises")
+    assert refused.exit_code == 2 and "--exercises" in refused.output

@@ -1,4 +1,5 @@
-"""The interview planner on small cases worked out here with plain-Python FSRS-6 formulas."""
+"""The interview planner on small cases worked out here with plain-Python FSRS-6 formulas, run with
+the columns as Python lists and as NumPy arrays; the two kinds agree on random selections."""
 
 from __future__ import annotations
 
@@ -7,13 +8,22 @@ import random
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS as W
 
 from quizprep.api import ItemState, Policy, Seconds, answer, next_item
-from quizprep.planner import columns
+from quizprep.planner import arrays, choose, columns
+from quizprep.planner.memory import memory_for
 
 NOW = datetime(2026, 5, 4, 18, 0, tzinfo=timezone.utc)
 F = 0.9 ** (-1 / W[20]) - 1
+
+
+@pytest.fixture(autouse=True, params=["lists", "numpy"])
+def kind(request):
+    """Every test here runs with both kinds of columns."""
+    with arrays.held_as(request.param):
+        yield request.param
 
 
 def forgetting(t, s):
@@ -207,3 +217,114 @@ def test_a_stopping_threshold_makes_the_budget_a_ceiling():
     # the weak item is done; the strong one gains less than the threshold: stop with budget left
     assert next_item(cards, NOW, between, 60.0) is None
     assert next_item(cards, NOW, Policy(interview_at=interview, daily_minutes=30), 60.0) == "strong"
+
+
+def test_every_items_score_is_the_value_per_second_formula(kind):
+    rng = random.Random(5)
+    specs = [(rng.uniform(0.3, 80.0), rng.uniform(1.0, 10.0), rng.uniform(1.0, 45.0)) for _ in range(300)]
+    cards = {f"i{k}": review_state(*spec) for k, spec in enumerate(specs)}
+    cards.update({"new": None})
+    memory, ahead = memory_for(None), 12.5
+    settings = choose.Settings(
+        memory=memory, now_ts=NOW.timestamp(), day_start_ts=NOW.timestamp() - 3600,
+        target_ts=(NOW + timedelta(days=ahead)).timestamp(), budget_left_s=None, new_s=60.0, recall_s=20.0,
+        lapse_s=40.0, min_gain_per_minute=0.0, new_per_day=None, reviews_per_day=None,
+    )  # fmt: skip
+    table = columns.build(list(cards), list(cards.values()), memory, arrays.columns_kind(len(cards)))
+    assert type(table.kind).__name__ == {"lists": "ListColumns", "numpy": "NumpyColumns"}[kind]
+    rows = table.kind.indices(table.seen)
+    for _ in range(2):  # the second time from the remembered stabilities
+        scores, costs = choose.review_scores(table, rows, settings)
+        assert list(rows) == list(range(len(specs)))
+        for (s, d, ago), score, cost in zip(specs, scores, costs):
+            assert score == pytest.approx(value_per_second(s, d, ago, ahead), rel=1e-9, abs=1e-15)
+            p = forgetting(ago, s)
+            assert cost == pytest.approx(20.0 * p + 40.0 * (1 - p), rel=1e-12)
+
+
+def test_ties_go_to_the_earliest_card(kind):
+    state = review_state(3.0, 6.0, 6.25)
+    twin = ItemState.from_dict(state.to_dict())  # equal, but another object
+    cards = {"z": state, "m": twin, "a": state}
+    assert next_item(cards, NOW, Policy(interview_at=NOW + timedelta(days=AHEAD))) == "z"
+    assert next_item(cards, NOW, Policy()) == "z"  # all three due at the same moment
+    assert next_item({"m": twin, "z": state}, NOW, Policy()) == "m"
+
+
+def test_the_kind_follows_the_size_and_the_work_done(monkeypatch):
+    monkeypatch.setattr(arrays, "_forced", None)
+    monkeypatch.setattr(arrays, "_list_rows", 0)
+    assert isinstance(arrays.columns_kind(561), arrays.ListColumns)
+    assert isinstance(arrays.columns_kind(arrays.LIST_LIMIT), arrays.ListColumns)
+    assert isinstance(arrays.columns_kind(arrays.LIST_LIMIT + 1), arrays.NumpyColumns)
+    assert arrays._list_rows == 561 + arrays.LIST_LIMIT
+    monkeypatch.setattr(arrays, "_list_rows", arrays.LIST_WORK - 560)
+    assert isinstance(arrays.columns_kind(561), arrays.NumpyColumns)  # the import has paid off
+
+
+ZONES = ("UTC", "Asia/Kolkata", "America/Los_Angeles", "Pacific/Chatham", "Australia/Lord_Howe")
+
+
+def random_policy(rng: random.Random, now: datetime) -> Policy:
+    interview = rng.choice([None, now + timedelta(days=rng.uniform(0.1, 1.0)),
+                            now + timedelta(days=rng.uniform(1.0, 40.0)), now - timedelta(days=1)])  # fmt: skip
+    return Policy(
+        interview_at=interview,
+        daily_minutes=rng.choice([None, rng.uniform(3, 60)]),
+        tz=ZoneInfo(rng.choice(ZONES)),
+        seconds=rng.choice([None, Seconds(new=rng.uniform(20, 200), recall=rng.uniform(5, 30), lapse=45.0)]),
+        new_per_day=rng.choice([None, 0, 3, 20]),
+        reviews_per_day=rng.choice([None, 2, 200]),
+        min_gain_per_minute=rng.choice([None, 0.0, rng.uniform(0.01, 0.3)]),
+    )
+
+
+def random_cards(rng: random.Random, now: datetime, policy: Policy) -> dict:
+    """Unseen items, items studied over the last two months (some an hour ago), and repeated
+    states under several ids, in a shuffled order."""
+    states = []
+    for _ in range(rng.randint(0, 50)):
+        state, moment = None, now - timedelta(days=rng.choice([rng.uniform(0, 0.2), rng.uniform(0, 60)]))
+        for _ in range(rng.randint(0, 5)):
+            state = answer(state, rng.choice([1, 2, 3, 3, 4]), moment, policy)
+            moment += timedelta(minutes=rng.choice([1, 10, 300, rng.uniform(600, 20000)]))
+            if moment > now:
+                break
+        states.append(state)
+    states += [rng.choice(states) for _ in range(len(states) // 5)]
+    rng.shuffle(states)
+    return {f"item{index}": state for index, state in enumerate(states)}
+
+
+def session(cards: dict, now: datetime, policy: Policy, spent: float, seed: int) -> list:
+    """The ids next_item gives over up to 15 answers (ratings drawn from `seed`), None at the end."""
+    rng, cards, shown = random.Random(seed), dict(cards), []
+    for _ in range(15):
+        key = next_item(cards, now, policy, spent)
+        shown.append(key)
+        if key is None:
+            break
+        cards[key] = answer(cards[key], rng.choice([1, 3, 3, 4]), now, policy)
+        seconds = rng.uniform(5, 90)
+        now, spent = now + timedelta(seconds=seconds), spent + seconds
+    return shown
+
+
+def test_lists_and_numpy_give_the_same_items_on_random_selections(kind):
+    rng = random.Random(2024)
+    picked = {"interview": 0, "plain": 0, "none": 0}
+    for case in range(120):
+        now = NOW + timedelta(hours=rng.uniform(-500, 500))
+        policy = random_policy(rng, now)
+        cards = random_cards(rng, now, policy)
+        spent = rng.choice([0.0, rng.uniform(0, 3600)])
+        runs = {}
+        for name in ("lists", "numpy"):
+            with arrays.held_as(name):
+                runs[name] = session(cards, now, policy, spent, seed=case)
+        assert runs["lists"] == runs["numpy"], (case, policy)
+        ahead = policy.interview_at is not None and policy.interview_at > now
+        picked["interview" if ahead else "plain"] += sum(key is not None for key in runs["lists"])
+        picked["none"] += runs["lists"][-1] is None
+    # the cases reached both planners and their stopping rules many times
+    assert min(picked.values()) >= 30, picked

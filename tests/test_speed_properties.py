@@ -13,8 +13,8 @@ from quizprep import store
 HEAVY = ("numpy", "fsrs", "genanki", "prompt_toolkit", "markdown_it")
 
 
-def imported_modules(args: list[str], home, stdin: str = "") -> set[str]:
-    env = {**os.environ, "QUIZPREP_HOME": str(home), "NO_COLOR": "1"}
+def imported_modules(args: list[str], home, stdin: str = "", env: dict | None = None) -> set[str]:
+    env = {**os.environ, "QUIZPREP_HOME": str(home), "NO_COLOR": "1", **(env or {})}
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "quizprep", *args],
         input=stdin,
@@ -29,10 +29,27 @@ def imported_modules(args: list[str], home, stdin: str = "") -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["quiz", "--help"], ["list"], ["topics"], ["validate"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["--version"], ["quiz", "--help"], ["list"], ["topics"], ["validate"], [], ["--plain"]]
+)
 def test_no_heavy_module_at_start_up(args, quizprep_home):
     loaded = imported_modules(args, quizprep_home)
     assert "typer" in loaded  # the trace worked
+    assert not {name for name in loaded if name.split(".")[0] in HEAVY}
+
+
+def test_the_dashboard_reads_no_yaml_once_its_summary_is_kept(quizprep_home):
+    imported_modules(["config", "new-per-day", "20"], quizprep_home)  # a state database, as after the first answer
+    first = imported_modules([], quizprep_home)
+    assert "quizprep.dashboard" in first
+    again = imported_modules([], quizprep_home)
+    assert "quizprep.dashboard" in again and "yaml" not in again  # ids from the summary, not the bank
+
+
+def test_shell_completion_imports_nothing_heavy(quizprep_home):
+    env = {"_QUIZPREP_COMPLETE": "complete_bash", "COMP_WORDS": "quizprep list --topic optim", "COMP_CWORD": "3"}
+    loaded = imported_modules([], quizprep_home, env=env)
+    assert "quizprep.options" in loaded
     assert not {name for name in loaded if name.split(".")[0] in HEAVY}
 
 

@@ -12,6 +12,8 @@ import gc
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from quizprep.bank.schema import DIFFICULTY_NAMES, FIELDS, Choices, Item
@@ -39,7 +41,7 @@ class Bank:
     sources: list[Path] = field(default_factory=list)  # absolute paths of the same files
 
     def __post_init__(self) -> None:
-        self.by_id = {item.id: item for item in self.items}
+        self.by_id = dict(zip(map(attrgetter("id"), self.items), self.items))
 
     def get(self, item_id: str) -> Item | None:
         return self.by_id.get(item_id)
@@ -157,12 +159,11 @@ def _load(files: list[Path], *, use_cache: bool, known_ids: frozenset[str], skip
 
 
 def _load_files(files: list[Path], *, use_cache: bool, known_ids: frozenset[str], skipped: list[Problem]) -> Bank:
-    from quizprep.bank.validate import check_across
+    from quizprep.bank.validate import check_across, refs_sound
     from quizprep.files import shown as printable
 
     problems: list[Problem] = list(skipped)
-    entries = []
-    refs = []
+    loaded = []
     for path, result in zip(files, _read_all(files, use_cache)):
         shown = display_path(path)
         if isinstance(result, OSError):
@@ -172,12 +173,13 @@ def _load_files(files: list[Path], *, use_cache: bool, known_ids: frozenset[str]
         problems += [
             Problem(shown, line, printable(label), printable(message)) for line, label, message in result.problems
         ]
-        entries += [(data, shown, line) for data, line in result.items]
-        refs += [(shown, ref) for ref in result.refs]
-    problems += [Problem(*p) for p in check_across(refs, known_ids)]
+        loaded.append((shown, result))
+    items = [] if problems else list(chain.from_iterable(result.build(shown) for shown, result in loaded))
+    if problems or not refs_sound(items, known_ids):  # refs_sound: the usual case, checked all at once
+        refs = [(shown, ref) for shown, result in loaded for ref in result.refs]
+        problems += [Problem(*p) for p in check_across(refs, known_ids)]
     if problems:
         raise BankError(problems)
-    items = [Item.from_dict(data, file, line) for data, file, line in entries]
     return Bank(items, [display_path(p) for p in files], [Path(os.path.abspath(p)) for p in files])
 
 

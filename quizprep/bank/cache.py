@@ -9,14 +9,28 @@ an Entry:
               so an unchanged file is not even opened
     digest    sha256 of the file's bytes: a file whose stamp changed but whose bytes did not
               (touch, a checkout) is not parsed again
-    items, problems, refs   what loader.FileResult holds
+    columns   the items that passed their checks, field by field (columns.Columns)
+    problems  what loader.FileResult holds
+    refs      validate.item_refs of every item, kept only when the file has problems (otherwise
+              they are read off the columns)
+
+What a cached load verifies, and why that is enough:
+    - the HMAC, over the whole payload as read, with our secret: the entry was written by this
+      installation and not changed since, so its context, stamp and digest are the ones we wrote
+      (marshal only ever sees authenticated bytes);
+    - the context, against this run's: same code, limits, file path and demos;
+    - the stamp, against a fresh stat of the file: any write to the file since we read it changes
+      its ctime, which no one can set back, so a matching stamp means the same bytes. The YAML is
+      then not read at all: hashing 20 MB on every start would cost more than the whole load.
+      The digest is only compared when the stamp differs (then the file is read anyway);
+    - the shape of every column (exact types, down to each item's value), and then every check
+      check_item makes, on every item (validate.checked_items, in the loader): even an entry that
+      passes all the above cannot bring an invalid item in.
 
 The secret is 32 random bytes in `secret.key` (mode 0600, ours, checked on every use), made on
-first use: an entry forged or copied from elsewhere fails the HMAC and is rebuilt. marshal only
-ever sees authenticated bytes, and what it returns is checked shape by shape before use. The
-loader re-checks every cached item as well (validate.all_valid), so even an entry that passes
-all this cannot bring an invalid item in. Entries must be regular files we own; a link, FIFO or
-device in their place is never opened for reading in a blocking way, and is replaced.
+first use: an entry forged or copied from elsewhere fails the HMAC and is rebuilt. Entries must
+be regular files we own; a link, FIFO or device in their place is never opened for reading in a
+blocking way, and is replaced.
 """
 
 from __future__ import annotations
@@ -26,15 +40,16 @@ import hmac
 import marshal
 import os
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from quizprep.bank import columns as layout
+from quizprep.bank.columns import Columns
 from quizprep.errors import QuizprepError
 from quizprep.files import read_regular, write_file
 
-MAGIC = b"quizprep-cache\x03"
+MAGIC = b"quizprep-cache\x04"
 TAG_BYTES = 32
 SECRET_NAME = "secret.key"
 MAX_ENTRY_BYTES = 64_000_000  # far above what a 5 MB bank file parses into
@@ -44,9 +59,9 @@ class Entry(NamedTuple):
     context: tuple
     stamp: tuple
     digest: bytes
-    items: list  # [(item dict, line)]
+    columns: Columns  # the items without problems
     problems: list  # [(line, label, message)]
-    refs: list  # [(id, [follow-up ids], id line, follow-ups line)]
+    refs: list  # [(id, [follow-up ids], id line, follow-ups line)] when there are problems, else []
 
 
 @dataclass(frozen=True)
@@ -63,17 +78,18 @@ class Cache:
         """The entry for the file, or None when it is missing, foreign, forged, truncated or odd."""
         return decode(self.fetch(real_path))
 
-    def fetch(self, real_path: str) -> bytes | None:
+    def fetch(self, real_path: str) -> memoryview | None:
         """The entry's payload if the entry is a regular file of ours whose HMAC is right.
 
-        Reading and hashing release the GIL, so a thread can fetch while another decodes."""
+        The payload is a view of the bytes as read, not a copy. (Fetching in a thread while the
+        loader checks the previous file was tried: handing the GIL back and forth made it slower.)"""
         try:
             data, info = read_regular(self.entry_path(real_path), MAX_ENTRY_BYTES, follow=False)
         except (OSError, QuizprepError):
             return None
-        if not _ours(info) or not data.startswith(MAGIC):
+        if not _ours(info) or not data.startswith(MAGIC) or len(data) < len(MAGIC) + TAG_BYTES:
             return None
-        tag, payload = data[len(MAGIC) : len(MAGIC) + TAG_BYTES], data[len(MAGIC) + TAG_BYTES :]
+        tag, payload = data[len(MAGIC) : len(MAGIC) + TAG_BYTES], memoryview(data)[len(MAGIC) + TAG_BYTES :]
         if not hmac.compare_digest(tag, hmac.new(self.secret, payload, hashlib.sha256).digest()):
             return None
         return payload
@@ -81,7 +97,7 @@ class Cache:
     def store(self, real_path: str, entry: Entry) -> None:
         """Best effort: a cache that cannot be written only costs speed."""
         try:
-            payload = marshal.dumps(tuple(entry), 4)
+            payload = marshal.dumps((*entry[:3], tuple(entry.columns), *entry[4:]), 4)  # plain tuples only
         except ValueError:  # something marshal cannot hold
             return
         tag = hmac.new(self.secret, payload, hashlib.sha256).digest()
@@ -91,7 +107,7 @@ class Cache:
             pass
 
 
-def decode(payload: bytes | None) -> Entry | None:
+def decode(payload: bytes | memoryview | None) -> Entry | None:
     """The Entry in an authenticated payload, if it has exactly the expected shape."""
     if payload is None:
         return None
@@ -99,32 +115,7 @@ def decode(payload: bytes | None) -> Entry | None:
         value = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    return Entry(*value) if well_shaped(value) else None
-
-
-def prefetched(store: Cache | None, real_paths: list[str]) -> Iterator[bytes | None]:
-    """store.fetch(path) for each path in order, read and checked one step ahead in a thread."""
-    if store is None or len(real_paths) < 2:
-        yield from (store.fetch(path) if store else None for path in real_paths)
-        return
-    import threading
-
-    results: list[bytes | None] = [None] * len(real_paths)
-    ready = [threading.Event() for _ in real_paths]
-
-    def work() -> None:
-        for index, path in enumerate(real_paths):
-            try:
-                results[index] = store.fetch(path)
-            except Exception:  # a cache that cannot be read only costs speed
-                results[index] = None
-            ready[index].set()
-
-    threading.Thread(target=work, name="quizprep-cache", daemon=True).start()
-    for index in range(len(real_paths)):
-        ready[index].wait()
-        yield results[index]
-        results[index] = None  # let the bytes go as soon as they are decoded
+    return Entry(*value[:3], Columns(*value[3]), *value[4:]) if well_shaped(value) else None
 
 
 def open_cache(folder: Path) -> Cache | None:
@@ -167,17 +158,16 @@ def replace_entry(path: Path, data: bytes, durable: bool = False) -> None:
 
 
 def well_shaped(value: object) -> bool:
-    """Whether `value` has exactly the types an Entry holds (item dicts are checked by the loader)."""
+    """Whether `value` has exactly the types an Entry holds (see columns.shaped for the items)."""
     if type(value) is not tuple or len(value) != len(Entry._fields):
         return False
-    context, stamp, digest, items, problems, refs = value
+    context, stamp, digest, columns, problems, refs = value
     if type(context) is not tuple or type(stamp) is not tuple or type(digest) is not bytes:
         return False
-    if type(items) is not list or type(problems) is not list or type(refs) is not list:
+    if type(problems) is not list or type(refs) is not list or not layout.shaped(columns):
         return False
     return (
-        _rows(items, (dict, int))
-        and _rows(problems, (int, str, str))
+        _rows(problems, (int, str, str))
         and _rows(refs, (str, list, int, int))
         and all(set(map(type, row[1])) <= {str} for row in refs)
     )

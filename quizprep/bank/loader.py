@@ -1,8 +1,9 @@
 """Reading bank files: YAML with line numbers, limits on everything, through a checked cache.
 
 A file is read once into plain data (the items that passed their own checks, with their
-lines, and the problems found) and that result is cached (see cache.py). An unchanged file
-is never parsed twice; an edited one is read afresh.
+lines, and the problems found) and that result is cached, the items laid out field by field
+(see cache.py and columns.py). An unchanged file is never parsed twice, and its cached items
+are checked again, a whole column at a time, before use; an edited one is read afresh.
 
 Nothing a bank file holds can make loading hang or explode: only regular files are read
 (a FIFO, a device or a link out of a bank folder is reported, never opened for reading), a
@@ -18,18 +19,20 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from quizprep import __version__
-from quizprep.bank.cache import Cache, Entry, decode, open_cache, prefetched
+from quizprep.bank.cache import Cache, Entry, open_cache
+from quizprep.bank.columns import Columns, build_items, from_rows, ref_rows, unpack
+from quizprep.bank.schema import Item
 from quizprep.bank.validate import (
     MAX_BRACE_DEPTH,
     MAX_LIST,
     MAX_TEXT,
     LocalProblem,
-    all_valid,
     check_item,
+    checked_items,
     item_refs,
     kind_of,
     short,
@@ -37,7 +40,7 @@ from quizprep.bank.validate import (
 from quizprep.files import FileRefused, kind_of_mode, read_regular
 
 BANK_SUFFIXES = (".yaml", ".yml", ".json")
-CACHE_FORMAT = 3
+CACHE_FORMAT = 5  # 5: the cloze column
 MAX_FILE_BYTES = 5_000_000
 MAX_NODES = 500_000  # YAML nodes in one file, an alias counting as a copy of what it names
 MAX_CHARS = 10_000_000  # characters of text in one file, counted the same way
@@ -46,15 +49,53 @@ MAX_PROBLEMS = 100  # problems reported per file; the rest are counted in one li
 LIMITS = (MAX_FILE_BYTES, MAX_NODES, MAX_CHARS, MAX_NESTING, MAX_PROBLEMS, MAX_TEXT, MAX_LIST, MAX_BRACE_DEPTH)
 
 
-@dataclass
 class FileResult:
-    """What one bank file holds: items that passed their own checks, and the problems."""
+    """What one bank file holds: the items that passed their own checks, the problems, and what
+    checks across items need (validate.item_refs of every item with a usable id).
 
-    path: Path
-    items: list[tuple[dict, int]] = field(default_factory=list)  # (data, line) of items without problems
-    problems: list[LocalProblem] = field(default_factory=list)
-    refs: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # see validate.item_refs
-    from_cache: bool = False
+    A parsed file keeps its items as (dict, line) rows; a cached one as Item objects already
+    built from its columns (and the columns, to read refs off them when asked)."""
+
+    def __init__(
+        self,
+        path: Path,
+        problems: list[LocalProblem] | None = None,
+        *,
+        rows: list[tuple[dict, int]] | None = None,
+        built: list[Item] | None = None,
+        columns: Columns | None = None,
+        refs: list[tuple[str, list[str], int, int]] | None = None,
+        from_cache: bool = False,
+    ):
+        self.path = path
+        self.problems = problems if problems is not None else []
+        self.rows = rows
+        self.built = built
+        self.columns = columns
+        self._refs = refs
+        self.from_cache = from_cache
+
+    @property
+    def items(self) -> list[tuple[dict, int]]:
+        """The items as (bank data, line), each dict holding the fields the item has."""
+        if self.rows is not None:
+            return self.rows
+        built = self.built if self.built is not None else self.build("")
+        return [({k: v for k, v in item.to_dict().items() if v not in (None, [])}, item.line) for item in built]
+
+    @property
+    def refs(self) -> list[tuple[str, list[str], int, int]]:
+        if self._refs is None:
+            self._refs = ref_rows(self.columns) if self.columns is not None else []
+        return self._refs
+
+    def build(self, file: str) -> list[Item]:
+        """The items as Item objects, `file` being how the file is shown."""
+        if self.built is None:
+            self.built = [Item.from_dict(data, "", line) for data, line in self.rows or []]
+        for item in self.built:
+            item.file = file
+        return self.built
 
 
 def bank_files(root: Path) -> list[Path]:
@@ -119,10 +160,9 @@ def read_files(paths: list[Path], demos: set[str] | None, cache: Path | None) ->
     store = open_cache(cache) if cache else None
     results: list[FileResult | OSError | None] = []
     missing: list[int] = []
-    payloads = prefetched(store, [os.path.realpath(path) for path in paths])
-    for index, (path, payload) in enumerate(zip(paths, payloads)):
+    for index, path in enumerate(paths):
         try:
-            results.append(cached_result(path, demos, store, payload))
+            results.append(cached_result(path, demos, store))
         except OSError as exc:
             results.append(exc)
             continue
@@ -168,15 +208,19 @@ def _parse_in_workers(paths: list[Path], demos, store: Cache | None, workers: in
 
 def _context(real_path: str, demos: set[str] | None) -> tuple:
     """What a parse depends on besides the file's bytes."""
-    demo_names = "\n".join(sorted(demos)).encode() if demos is not None else None
-    return (
-        CACHE_FORMAT,
-        __version__,
-        sys.version_info[:2],
-        LIMITS,
-        real_path,
-        hashlib.sha256(demo_names).hexdigest() if demo_names is not None else None,
-    )
+    return (CACHE_FORMAT, __version__, sys.version_info[:2], LIMITS, real_path, _names_digest(_frozen(demos)))
+
+
+def _frozen(demos: set[str] | None) -> frozenset[str] | None:
+    return frozenset(demos) if demos is not None else None
+
+
+@lru_cache(maxsize=4)
+def _names_digest(demos: frozenset[str] | None) -> str | None:
+    """The sha256 of the demo names: the same for every file of a load, so worked out once."""
+    if demos is None:
+        return None
+    return hashlib.sha256("\n".join(sorted(demos)).encode()).hexdigest()
 
 
 def _stamp(info: os.stat_result) -> tuple:
@@ -184,34 +228,44 @@ def _stamp(info: os.stat_result) -> tuple:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
-def cached_result(
-    path: Path, demos: set[str] | None, store: Cache | None, payload: bytes | None = None
-) -> FileResult | None:
+def cached_result(path: Path, demos: set[str] | None, store: Cache | None) -> FileResult | None:
     """The file's result from the cache, or None when it has changed, was never read, or the
-    entry does not hold up (see cache.py and _trusted). `payload` is the entry if already fetched."""
+    entry does not hold up (see cache.py and _checked)."""
     if store is None:
         return None
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
         return None
     real = os.path.realpath(path)
-    entry = decode(payload) if payload is not None else store.load(real)
+    entry = store.load(real)
     if entry is None or entry.context != _context(real, demos) or entry.stamp != _stamp(info):
         return None
-    if not _trusted(entry, demos):
-        return None
-    return FileResult(path, entry.items, entry.problems, entry.refs, from_cache=True)
+    return _from_entry(path, entry, demos)
 
 
-def _trusted(entry: Entry, demos: set[str] | None) -> bool:
-    """Cached items get the same checks as parsed ones: all at once when they pass (the usual
-    case), else one by one; an entry holding any item with a problem is not used."""
+def _from_entry(path: Path, entry: Entry, demos: set[str] | None) -> FileResult | None:
+    """The cached result, if every item in the entry passes every check (see _checked)."""
     if len(entry.problems) > MAX_PROBLEMS + 1:
-        return False
-    datas = [data for data, _ in entry.items]
-    if all_valid(datas, demos):
-        return True
-    return not any(check_item(data, line, {}, 1, demos) for data, line in entry.items)
+        return None
+    items = _checked(entry.columns, demos)
+    if items is None:
+        return None
+    refs = entry.refs if entry.problems else None  # without problems, every item is in the columns
+    return FileResult(path, entry.problems, built=items, columns=entry.columns, refs=refs, from_cache=True)
+
+
+def _checked(columns: Columns, demos: set[str] | None) -> list[Item] | None:
+    """Cached items get the same checks as parsed ones: all at once when they pass (the usual
+    case), else item by item on the very items the columns build. None if any item has a
+    problem or the columns do not agree."""
+    items = checked_items(columns, demos)
+    if items is not None:
+        return items
+    try:
+        items = build_items(unpack(columns))
+    except ValueError:
+        return None
+    return None if any(check_item(item.to_dict(), item.line, {}, 1, demos) for item in items) else items
 
 
 def read_file(path: Path, demos: set[str] | None, cache: Path | Cache | None) -> FileResult:
@@ -223,60 +277,65 @@ def read_file(path: Path, demos: set[str] | None, cache: Path | Cache | None) ->
 
 def parse_file(path: Path, demos: set[str] | None, store: Cache | None) -> FileResult:
     """Read, parse and check one bank file (a refused file becomes a problem), and cache the result."""
-    result = FileResult(path)
     try:
         raw, info = read_regular(path, MAX_FILE_BYTES)
     except FileRefused as exc:
         hint = "; split it into smaller files" if "limit" in exc.reason else "; a bank is a YAML file"
-        result.problems.append((1, "-", f"not loaded: it {exc.reason}{hint}"))
-        return result
+        return FileResult(path, [(1, "-", f"not loaded: it {exc.reason}{hint}")])
     real = os.path.realpath(path)
     context, digest = _context(real, demos), hashlib.sha256(raw).digest()
     old = store.load(real) if store else None
-    if old is not None and old.context == context and old.digest == digest and _trusted(old, demos):
-        result = FileResult(path, old.items, old.problems, old.refs, from_cache=True)  # same bytes, new stamp
+    result = None
+    if old is not None and old.context == context and old.digest == digest:
+        result = _from_entry(path, old, demos)  # same bytes, new stamp
+    if result is None:
+        result, columns = _parse(path, raw, demos)
     else:
-        _parse_into(result, raw, demos)
-        _cap_problems(result)
-    if store:
-        store.store(real, Entry(context, _stamp(info), digest, result.items, result.problems, result.refs))
+        columns = old.columns
+    if store and columns is not None:
+        refs = result.refs if result.problems else []
+        store.store(real, Entry(context, _stamp(info), digest, columns, result.problems, refs))
     return result
 
 
-def _cap_problems(result: FileResult) -> None:
-    """A file of a million broken lines reports the first MAX_PROBLEMS and a count of the rest."""
-    if len(result.problems) <= MAX_PROBLEMS:
-        return
-    result.problems.sort(key=lambda p: p[0])
-    rest = result.problems[MAX_PROBLEMS:]
-    result.problems[MAX_PROBLEMS:] = [(rest[0][0], "-", f"{len(rest):,} more problems from here on are not shown")]
-
-
-def _parse_into(result: FileResult, raw: bytes, demos: set[str] | None) -> None:
-    text = _decode(raw, result)
-    if text is None:
-        return
-    parsed = parse_yaml(text, result)
-    if parsed is None:
-        return
-    for index, (data, line, key_lines) in enumerate(parsed, start=1):
-        problems = check_item(data, line, key_lines, index, demos)
-        refs = item_refs(data, line, key_lines)
-        if refs is not None:
-            result.refs.append(refs)
-        if problems:
-            result.problems.extend(problems)
+def _parse(path: Path, raw: bytes, demos: set[str] | None) -> tuple[FileResult, Columns | None]:
+    """Parse and check the file's bytes; also the items that pass laid out in columns, for the cache."""
+    problems: list[LocalProblem] = []
+    rows: list[tuple[dict, int]] = []
+    ref_lines: list[tuple[int, int]] = []
+    refs: list[tuple[str, list[str], int, int]] = []
+    text = _decode(raw, problems)
+    parsed = parse_yaml(text, problems) if text is not None else None
+    for index, (data, line, key_lines) in enumerate(parsed or [], start=1):
+        item_problems = check_item(data, line, key_lines, index, demos)
+        ref = item_refs(data, line, key_lines)
+        if ref is not None:
+            refs.append(ref)
+        if item_problems:
+            problems.extend(item_problems)
         else:
-            result.items.append((data, line))
+            rows.append((data, line))
+            ref_lines.append((ref[2], ref[3]))  # a valid item always has a usable id
+    _cap_problems(problems)
+    return FileResult(path, problems, rows=rows, refs=refs), from_rows(rows, ref_lines)
 
 
-def _decode(raw: bytes, result: FileResult) -> str | None:
+def _cap_problems(problems: list[LocalProblem]) -> None:
+    """A file of a million broken lines reports the first MAX_PROBLEMS and a count of the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return
+    problems.sort(key=lambda p: p[0])
+    rest = problems[MAX_PROBLEMS:]
+    problems[MAX_PROBLEMS:] = [(rest[0][0], "-", f"{len(rest):,} more problems from here on are not shown")]
+
+
+def _decode(raw: bytes, problems: list[LocalProblem]) -> str | None:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         byte = raw[exc.start : exc.start + 1].hex()
-        result.problems.append((line, "-", f"the file is not valid UTF-8 (byte 0x{byte}); save it as UTF-8"))
+        problems.append((line, "-", f"the file is not valid UTF-8 (byte 0x{byte}); save it as UTF-8"))
         return None
 
 
@@ -286,7 +345,7 @@ def _yaml_loader():
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_yaml(text: str, result: FileResult) -> list[tuple[object, int, dict[str, int]]] | None:
+def parse_yaml(text: str, problems: list[LocalProblem]) -> list[tuple[object, int, dict[str, int]]] | None:
     """The file's items as (data, line, key lines), or None after recording why it can't be read.
 
     Uses PyYAML's safe loader (the C one when available): tags that would build
@@ -298,24 +357,24 @@ def parse_yaml(text: str, result: FileResult) -> list[tuple[object, int, dict[st
     try:
         root = loader.get_single_node()
         if root is None:
-            result.problems.append((1, "-", "the file is empty; a bank file is a YAML list of items ('- id: ...')"))
+            problems.append((1, "-", "the file is empty; a bank file is a YAML list of items ('- id: ...')"))
             return None
         if not isinstance(root, yaml.SequenceNode):
             line = root.start_mark.line + 1
             what = kind_of(loader.construct_document(root)) if isinstance(root, yaml.ScalarNode) else "a mapping"
-            result.problems.append((line, "-", f"a bank file must be a YAML list of items ('- id: ...'), not {what}"))
+            problems.append((line, "-", f"a bank file must be a YAML list of items ('- id: ...'), not {what}"))
             return None
         too_big = _Expansion().problem(root)
         if too_big is not None:
-            result.problems.append(too_big)
+            problems.append(too_big)
             return None
-        shapes = [_item_shape(node, index, result) for index, node in enumerate(root.value, start=1)]
+        shapes = [_item_shape(node, index, problems) for index, node in enumerate(root.value, start=1)]
         values = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
-        result.problems.append(_yaml_problem(exc, text))
+        problems.append(_yaml_problem(exc, text))
         return None
     except yaml.YAMLError as exc:  # errors without a position
-        result.problems.append((1, "-", f"YAML error: {exc}"))
+        problems.append((1, "-", f"YAML error: {exc}"))
         return None
     finally:
         loader.dispose()
@@ -387,7 +446,7 @@ class _Expansion:
         return found
 
 
-def _item_shape(node, index: int, result: FileResult) -> tuple[int, dict[str, int]]:
+def _item_shape(node, index: int, problems: list[LocalProblem]) -> tuple[int, dict[str, int]]:
     """The item's line and the line of each of its keys; repeated keys are problems."""
     import yaml
 
@@ -408,9 +467,7 @@ def _item_shape(node, index: int, result: FileResult) -> tuple[int, dict[str, in
             key_line = key_node.start_mark.line + 1
             if key_node.value in key_lines:
                 first = key_lines[key_node.value]
-                result.problems.append(
-                    (key_line, label, f"field '{key_node.value}' appears twice (first at line {first})")
-                )
+                problems.append((key_line, label, f"field '{key_node.value}' appears twice (first at line {first})"))
             else:
                 key_lines[key_node.value] = key_line
     return line, key_lines

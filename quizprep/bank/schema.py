@@ -12,6 +12,7 @@ FIELDS: tuple[str, ...] = (
     "tags",
     "question",
     "answer",
+    "cloze",
     "key_points",
     "pitfalls",
     "follow_ups",
@@ -56,6 +57,7 @@ class Item:
     choices: Choices | None = None
     demo: str | None = None
     sources: list[str] = field(default_factory=list)
+    cloze: str | None = None  # the cloze form: the text with its {{c1::answer}} gaps (see bank/cloze.py)
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 
@@ -92,6 +94,7 @@ class Item:
             Choices(choices["correct"], choices["wrong"]) if choices else None,
             get("demo"),
             get("sources") or [],
+            get("cloze"),
             file,
             line,
         )

@@ -3,8 +3,9 @@
 Checks never stop at the first problem: each returns every problem it finds, so a
 user fixes a file in one pass. Sizes are bounded (text length, list length, LaTeX
 brace nesting), so no item can make later work (exports, rendering) explode.
-`all_valid` answers "would check_item find nothing?" for many items at once at C
-speed: the loader runs it on every cached file, so a cache entry is never trusted.
+`checked_items` answers "would check_item find nothing?" for a whole file's columns at
+once at C speed (and `all_valid` for item dicts): the loader runs it on every cached file,
+so a cache entry is never trusted.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from itertools import chain, compress, repeat
-from operator import contains, ne, not_
+from operator import attrgetter, contains, eq, gt, is_not, not_
 from typing import Any
 
-from quizprep.bank.schema import DIFFICULTY_NAMES, FIELDS, LIST_FIELDS, MIN_WRONG_CHOICES, REQUIRED
+from quizprep.bank import cloze as cloze_text
+from quizprep.bank.columns import Columns, Fields, build_items, from_rows, unpack
+from quizprep.bank.schema import DIFFICULTY_NAMES, FIELDS, LIST_FIELDS, MIN_WRONG_CHOICES, REQUIRED, Item
 from quizprep.text import suggest
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # used with match(): no trailing newline slips through
@@ -105,6 +108,7 @@ class _ItemChecker:
             self.check_list(name)
         self.check_choices()
         self.check_demo()
+        self.check_cloze()
         return self.problems
 
     def check_keys(self) -> None:
@@ -235,6 +239,13 @@ class _ItemChecker:
         elif value not in self.demos:
             self.add("demo", f"unknown demo '{short(value)}'{suggest(short(value), self.demos)}")
 
+    def check_cloze(self) -> None:
+        value = self.present("cloze")
+        if value is None or not self.check_text("cloze", value, "cloze"):
+            return
+        for message in cloze_text.problems(value):
+            self.add("cloze", message)
+
 
 def check_item(
     data: Any, line: int, key_lines: dict[str, int], index: int, demos: set[str] | None
@@ -284,114 +295,162 @@ def check_across(
     return problems
 
 
-FIELD_SET = frozenset(FIELDS)
-CHOICE_KEYS = frozenset(("correct", "wrong"))
-SLUG_LINES = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\n)*")
+SLUG_TEXT = b"abcdefghijklmnopqrstuvwxyz0123456789-\n"  # what slugs joined by line breaks may hold
+HYPHEN_AS_BREAK = bytes.maketrans(b"-", b"\n")
 SOURCE_LINES = re.compile(r"(?:[0-9]{3}:[1-9][0-9]*\n)*")
+DIFFICULTY_BYTES = bytes(DIFFICULTY_NAMES)
+# What the text checks look for in UTF-8: the C0 controls but tab and newline, DEL, and "{".
+# Deleting every other byte leaves a short string of just those (C1 controls are two bytes, see C1_UTF8).
+MARKS = bytes(range(0x09)) + bytes(range(0x0B, 0x20)) + b"\x7f{"
+NOT_MARKS = bytes(sorted(set(range(256)) - set(MARKS)))
+C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+TOO_MANY_BRACES = b"{" * (MAX_BRACE_DEPTH + 1)
 
 
 def all_valid(items: list, demos: set[str] | None) -> bool:
     """True only if check_item would find no problem in any of `items` (item dicts).
 
-    It works a field at a time over all items with C-level builtins (map, set, str methods),
-    some ten times faster than check_item; False means "run check_item to find out". It
-    must never say True where check_item finds a problem: tests/hostile checks that.
+    The items are laid out as columns (columns.from_rows) and checked by checked_items; False
+    means "run check_item to find out". It must never say True where check_item finds a
+    problem: tests/hostile checks that.
+    """
+    columns = from_rows([(data, 0) for data in items]) if type(items) is list else None
+    return columns is not None and checked_items(columns, demos) is not None
+
+
+def checked_items(columns: Columns, demos: set[str] | None) -> list[Item] | None:
+    """The items `columns` hold, if check_item would find no problem in any of them; else None
+    ("run check_item to find out").
+
+    It works a field at a time over all items with C-level calls (bytes.translate and str.count
+    over joined text, set and len mapped over lists), tens of times faster than check_item, and
+    builds the items from exactly the values it checked. The loader runs it on every cached
+    file, so a cache entry is never trusted.
     """
     try:
-        return _all_valid(items, demos)
-    except (TypeError, AttributeError):  # an unhashable or odd value: let check_item describe it
-        return False
+        fields = unpack(columns)
+        valid = _fields_valid(columns, fields, demos)
+    except (TypeError, ValueError, AttributeError):  # an odd value: let check_item describe it
+        return None
+    return build_items(fields) if valid else None
 
 
-def _all_valid(items: list, demos: set[str] | None) -> bool:
-    if not items:
-        return True
-    if set(map(type, items)) != {dict} or not all(map(FIELD_SET.issuperset, items)):
+def _fields_valid(c: Columns, f: Fields, demos: set[str] | None) -> bool:
+    if not (_slugs(c.ids) and _slugs(c.topics)) or c.difficulty.strip(DIFFICULTY_BYTES):
         return False
-    column = {name: list(map(dict.get, items, repeat(name))) for name in FIELDS}
-    if not (_slugs(column["id"], SLUG_LINES) and _slugs(column["topic"], SLUG_LINES)):
+    if not all(map(_short_and_distinct, (f.tags, f.follow_ups, f.sources))):
         return False
-    if set(map(type, column["difficulty"])) != {int} or not set(column["difficulty"]) <= DIFFICULTY_NAMES.keys():
+    if not (_short_and_distinct(f.key_points, texts=True) and _short_and_distinct(f.pitfalls, texts=True)):
         return False
-    texts = column["question"] + column["answer"]
-    for name in LIST_FIELDS:
-        entries = _list_entries(column[name])
-        if entries is None:
+    for lists, pattern in ((f.tags, None), (f.follow_ups, None), (f.sources, SOURCE_LINES)):
+        entries = list(chain.from_iterable(lists))
+        text = "\n".join(entries) + "\n" if entries else ""
+        # a line break inside an entry would add a line: the count catches it
+        if text.count("\n") != len(entries) or not (pattern.fullmatch(text) if pattern else _slugs(text)):
             return False
-        if name in ("tags", "follow_ups") and not _slugs(entries, SLUG_LINES):
+        if entries and max(map(len, entries)) > MAX_TEXT:
             return False
-        if name == "sources" and not _slugs(entries, SOURCE_LINES):
-            return False
-        texts += entries
-    if not _choices_valid([c for c in column["choices"] if c is not None], texts):
+    texts = f.questions + f.answers
+    texts += chain.from_iterable(f.key_points)
+    texts += chain.from_iterable(f.pitfalls)
+    if not _choices_valid(f, texts):
         return False
-    named = [d for d in column["demo"] if d is not None]
-    if demos is not None and (set(map(type, named)) - {str} or not set(named) <= demos):
+    if demos is not None and not set(f.demos).difference((None,)) <= demos:
         return False
+    # few items have a cloze form: their gaps are checked one text at a time
+    clozes = [text for text in f.clozes if text is not None]
+    if any(map(cloze_text.problems, clozes)):
+        return False
+    texts += clozes
     return _texts_valid(texts)
 
 
-def _slugs(values: list, pattern: re.Pattern) -> bool:
-    """Every value is text matching `pattern` line by line (one regex run over all of them)."""
-    if not values:
+def _slugs(text: str) -> bool:
+    """Every line of `text` (each ended by a line break) is a slug: lowercase letters, digits and
+    hyphens, not empty, no hyphen at either end or twice in a row."""
+    if not text:
         return True
-    if set(map(type, values)) != {str}:
+    if not text.isascii() or text.encode("ascii").translate(None, SLUG_TEXT) or text[0] in "-\n":
         return False
-    joined = "\n".join(values) + "\n"
-    return joined.count("\n") == len(values) and pattern.fullmatch(joined) is not None
+    # the rules above all say that no two of "-" and "\n" may meet: with hyphens read as line
+    # breaks, that is one search for an empty line
+    return b"\n\n" not in text.encode("ascii").translate(HYPHEN_AS_BREAK)
 
 
-def _list_entries(values: list) -> list | None:
-    """The entries of every list in a column (absent ones skipped); None if any is not a short
-    list of text without repeats."""
-    lists = [v for v in values if v is not None]
-    if not lists:
-        return []
-    if set(map(type, lists)) != {list} or max(map(len, lists)) > MAX_LIST:
-        return None
-    entries = list(chain.from_iterable(lists))
-    if entries and set(map(type, entries)) != {str}:
-        return None
+def _short_and_distinct(lists: list, texts: bool = False) -> bool:
+    """No list has more than MAX_LIST entries or the same entry twice. For `texts` (key points,
+    pitfalls), which seldom repeat anywhere in a file, one set over all of them usually settles it."""
     sizes = list(map(len, lists))
-    # entries of different lengths differ: only lists with a length in common need their texts hashed
-    alike = compress(lists, map(ne, map(len, map(set, map(map, repeat(len), lists))), sizes))
-    if any(len(set(entries_)) != len(entries_) for entries_ in alike):
-        return None
-    return entries
-
-
-def _choices_valid(choices: list, texts: list) -> bool:
-    """Each choices mapping is complete and has no repeated option; its texts join `texts`."""
-    if not choices:
+    if not sizes or max(sizes) <= 1:
         return True
-    if set(map(type, choices)) != {dict} or not all(map(CHOICE_KEYS.issuperset, choices)):
+    if max(sizes) > MAX_LIST:
         return False
-    correct = list(map(dict.get, choices, repeat("correct")))
-    wrong = list(map(dict.get, choices, repeat("wrong")))
-    if set(map(type, correct)) != {str} or set(map(type, wrong)) != {list}:
-        return False
+    several = list(compress(lists, map(gt, sizes, repeat(1))))  # only these can repeat an entry
+    if texts:
+        entries = list(chain.from_iterable(several))
+        if len(set(entries)) == len(entries):
+            return True
+    return list(map(len, map(set, several))) == list(map(len, several))
+
+
+def _choices_valid(f: Fields, texts: list) -> bool:
+    """Every multiple-choice form has enough options, none repeated (even once stripped) and
+    none equal to the correct one; their texts join `texts`."""
+    present = list(map(is_not, f.correct, repeat(None)))
+    correct = list(compress(f.correct, present))
+    if not correct:
+        return True
+    wrong = list(compress(f.wrong, present))
     sizes = list(map(len, wrong))
     if min(sizes) < MIN_WRONG_CHOICES or max(sizes) > MAX_LIST:
         return False
-    options = list(chain.from_iterable(wrong))
-    if set(map(type, options)) != {str}:
-        return False
-    stripped = list(map(set, map(map, repeat(str.strip), wrong)))
-    if list(map(len, stripped)) != sizes or any(map(contains, stripped, map(str.strip, correct))):
-        return False
+    options = list(map(str.strip, chain(chain.from_iterable(wrong), correct)))
+    if len(set(options)) != len(options):  # some option repeats in the file: look item by item
+        stripped = list(map(set, map(map, repeat(str.strip), wrong)))
+        if list(map(len, stripped)) != sizes or any(map(contains, stripped, map(str.strip, correct))):
+            return False
     texts += correct
-    texts += options
+    texts += chain.from_iterable(wrong)
     return True
 
 
 def _texts_valid(texts: list) -> bool:
     """Every text is non-blank, short enough, shallow in braces, and free of control characters."""
-    if set(map(type, texts)) != {str} or not all(texts) or any(map(str.isspace, texts)):
+    if not texts:
+        return True
+    if not all(texts) or any(map(str.isspace, texts)) or max(map(len, texts)) > MAX_TEXT:
         return False
-    if max(map(len, texts)) > MAX_TEXT or max(map(str.count, texts, repeat("{"))) > MAX_BRACE_DEPTH:
+    ascii_only = list(map(str.isascii, texts))
+    plain = list(compress(texts, ascii_only))
+    other = list(compress(texts, map(not_, ascii_only)))
+    # ASCII text joins and encodes by plain copies; the rest is UTF-8, where C1 controls are \xc2\x80-\x9f
+    blob = "\x00".join(other).encode("utf-8", "surrogatepass")
+    if other and C1_UTF8.search(blob):
         return False
-    # isprintable() is false for every control character; newlines and tabs are allowed, so they
-    # are blanked first. The few texts it still rejects (say a no-break space) get the exact check.
-    flat = map(str.replace, map(str.replace, texts, repeat("\n"), repeat(" ")), repeat("\t"), repeat(" "))
-    doubtful = compress(texts, map(not_, map(str.isprintable, flat)))
-    return not any(map(CONTROL.search, doubtful))
+    return _marks_valid(plain, "\x00".join(plain).encode("ascii")) and _marks_valid(other, blob)
+
+
+def _marks_valid(texts: list, blob: bytes) -> bool:
+    """`blob` (the texts joined by NUL, in UTF-8) holds no control character and no text with
+    more than MAX_BRACE_DEPTH "{" unless its braces nest no deeper than that."""
+    marks = blob.translate(None, NOT_MARKS)
+    if marks.count(b"\x00") != max(len(texts) - 1, 0) or marks.translate(None, b"{\x00"):
+        return False
+    if TOO_MANY_BRACES not in marks:
+        return True
+    heavy = [text for text in texts if text.count("{") > MAX_BRACE_DEPTH]
+    return all(brace_depth(text) <= MAX_BRACE_DEPTH for text in heavy)
+
+
+def refs_sound(items: list, known_ids: frozenset[str] = frozenset()) -> bool:
+    """True only if check_across would find nothing among `items` (Item objects): no id twice,
+    every follow-up an id of theirs or of `known_ids`, none the item itself."""
+    ids = list(map(attrgetter("id"), items))
+    seen = set(ids)
+    if len(seen) != len(ids):
+        return False
+    follow_ups = list(map(attrgetter("follow_ups"), items))
+    targets = list(chain.from_iterable(follow_ups))
+    if not seen.issuperset(targets) and not (set(targets) - seen) <= known_ids:
+        return False
+    return not any(map(eq, chain.from_iterable(map(repeat, ids, map(len, follow_ups))), targets))

@@ -10,7 +10,8 @@
 The modules are imported here in the order their commands appear in `quizprep --help`.
 """
 
-# isort: off  (each module registers its commands on the app, in this order)
+# Each module registers its commands on the app, in this order.
+# isort: off
 from quizprep.cli import study  # noqa: F401
 from quizprep.cli import code  # noqa: F401
 from quizprep.cli import bank  # noqa: F401

@@ -1,7 +1,5 @@
 """The commands that read or change the question banks: list, topics, show, search, import, export, validate."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -108,9 +106,10 @@ def show_items(
         return
     from rich.console import Group
 
+    from quizprep.exercises import for_item
     from quizprep.ui.bank import item_view
 
-    page(Group(*(item_view(item) for item in found)))
+    page(Group(*(item_view(item, for_item(item.id)) for item in found)))
 
 
 @app.command()
@@ -239,6 +238,9 @@ def export(
         bool, typer.Option("--answer-key", help="With --no-answers: add the answers at the end.")
     ] = False,
     no_demos: Annotated[bool, typer.Option("--no-demos", help="Markdown: leave out the demo output (faster).")] = False,
+    exercises: Annotated[
+        bool, typer.Option("--exercises", help="Markdown: end with the coding exercises of these items.")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it already exists.")] = False,
     bank: BankOption = None,
 ) -> None:
@@ -252,6 +254,7 @@ def export(
       quizprep export -o guide.md --topic optimization
       quizprep export --format anki --weak -o weak.apkg
       quizprep export --no-answers --answer-key -o sheet.md
+      quizprep export --topic activations --exercises -o practice.md
     """
     from quizprep.export import ExportRequest, run_export
 
@@ -259,13 +262,24 @@ def export(
         raise typer.BadParameter(
             "--answer-key goes with --no-answers (a guide with answers needs no key)", param_hint="'--answer-key'"
         )
-    if (no_answers or no_demos) and format is not ExportFormat.markdown:
-        raise typer.BadParameter("--no-answers and --no-demos apply to --format markdown", param_hint="'--format'")
+    if (no_answers or no_demos or exercises) and format is not ExportFormat.markdown:
+        raise typer.BadParameter(
+            "--no-answers, --no-demos and --exercises apply to --format markdown", param_hint="'--format'"
+        )
     wanted = [part.strip() for entry in ids or [] for part in entry.split(",") if part.strip()]
     target = output or ("quizprep.apkg" if format is ExportFormat.anki else "-")
     force = force or _confirm_replace(target)
     request = ExportRequest(
-        format.value, output, wanted, due, weak, not no_answers, answer_key, not (no_answers or no_demos), force
+        format.value,
+        output,
+        wanted,
+        due,
+        weak,
+        not no_answers,
+        answer_key,
+        not (no_answers or no_demos),
+        force,
+        exercises,
     )
     message = run_export(context(bank), selection(topic, tag, difficulty), request)
     if message:

@@ -6,8 +6,6 @@ user can fix, 2 a usage error. A QuizprepError from anywhere below is printed
 once, here, as `Error: ...` on stderr; users never see a traceback.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

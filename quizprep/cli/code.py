@@ -1,7 +1,5 @@
 """`quizprep code`: coding exercises, practised in your editor and checked by hidden tests."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """The commands about your own progress and settings: stats, config, optimize, orphans, info."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

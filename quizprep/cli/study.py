@@ -1,7 +1,5 @@
 """The commands that practise: quiz, review, plan, interview, drill and demo."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -30,10 +30,6 @@ def mae(d: Demo, y_pred=None, y_true=None):
     return loss
 
 
-def _fmt(x: float) -> str:
-    return "undefined" if np.isnan(x) else f"{x:.4g}"
-
-
 def _length_of(value, fallback: int) -> int:
     """How many entries a user's list has, to draw a matching default for the other argument."""
     return len(value) if isinstance(value, list) and value else fallback
@@ -111,7 +107,7 @@ def binary_report(d: Demo, M: np.ndarray, report: dict) -> dict:
         d.say("Precision is undefined here: the model predicted no positives at all.")
     majority = int(np.argmax(M.sum(axis=1)))
     d.say(
-        f"F1 is the harmonic mean of precision {_fmt(precision)} and recall {_fmt(recall)}, "
+        f"F1 is the harmonic mean of precision {kit.fmt(precision)} and recall {kit.fmt(recall)}, "
         "pulled towards the smaller one. "
         "For comparison, always predicting the majority class "
         f"{majority} would score accuracy {M[majority].sum() / total:.4g} "

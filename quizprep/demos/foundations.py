@@ -8,6 +8,7 @@ import numpy as np
 
 from quizprep.demos import kit
 from quizprep.demos.framework import Demo, DemoInputError, demo
+from quizprep.text import plural
 
 NEURON_ACTIVATIONS = {"ReLU": kit.relu, "sigmoid": kit.sigmoid, "tanh": np.tanh, "step": kit.step_values}
 
@@ -209,7 +210,7 @@ def mlp_forward(d: Demo, x=None, w1=None, b1=None, w2=None, b2=None):
         f"Input x has {len(xs)} features; "
         f"the hidden layer has {W1.shape[0]} ReLU units (W1 is {W1.shape[0]}x{W1.shape[1]}), "
         f"the output layer {W2.shape[0]} linear "
-        f"unit{'s' if W2.shape[0] != 1 else ''} (W2 is {W2.shape[0]}x{W2.shape[1]})."
+        f"{'unit' if W2.shape[0] == 1 else 'units'} (W2 is {W2.shape[0]}x{W2.shape[1]})."
     )
     d.show("x", xs)
     z1 = W1 @ xs + B1
@@ -294,16 +295,15 @@ def universal_approximation(d: Demo, coefficients=None, units=None):
         rms.append(float(np.sqrt(np.mean((fitted - target) ** 2))))
         worst.append(float(np.max(np.abs(fitted - target))))
         fits[int(n)] = fitted
-    d.bars("root-mean-square error by number of units", [f"{n} unit{'s' if n != 1 else ''}" for n in counts], rms)
+    d.bars("root-mean-square error by number of units", [plural(n, "unit") for n in counts], rms)
     few, many = int(counts.min()), int(counts.max())
     d.series(
         "target and fits",
-        {"target": target, f"{few} unit{'s' if few != 1 else ''}": fits[few], f"{many} units": fits[many]},
+        {"target": target, plural(few, "unit"): fits[few], f"{many} units": fits[many]},
         x=grid,
     )
     d.say(
-        f"The error falls from {rms[0]:.3g} with {counts[0]} "
-        f"unit{'s' if counts[0] != 1 else ''} to {rms[-1]:.3g} with {counts[-1]}: "
+        f"The error falls from {rms[0]:.3g} with {plural(counts[0], 'unit')} to {rms[-1]:.3g} with {counts[-1]}: "
         "each unit adds one kink, and enough kinks trace any continuous curve. "
         "The theorem promises such weights exist, "
         "not that training finds them."
@@ -338,7 +338,7 @@ def depth_efficiency(d: Demo, depth=None):
         values = tent(values)
         pieces.append(count_pieces(values, spacing))
         if layer <= 3:
-            curves[f"{layer} layer{'s' if layer > 1 else ''}"] = values
+            curves[plural(layer, "layer")] = values
     d.series("the stacked function on [0, 1]", curves, x=grid)
     layers = np.arange(1, depth + 1)
     shallow = 2 * layers + 1

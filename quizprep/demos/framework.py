@@ -28,6 +28,9 @@ REGISTRY: dict[str, Callable] = {}
 NOT_TOPICS = frozenset({"framework", "index_writer", "kit"})
 
 
+MAX_ARRAY = 100_000  # numbers in one array a user passes: demos are for reading, not for crunching
+
+
 class DemoInputError(QuizprepError):
     """A parameter value a demo cannot use (wrong shape, out of range): exit 2 with what is expected."""
 
@@ -204,7 +207,8 @@ class Demo:
         self, name: str, value: Any, default: Any, *, ndim: int | None = None, integer: bool = False
     ) -> np.ndarray:
         """An array parameter (vector when ndim=1, matrix when ndim=2), from JSON lists or the default."""
-        if value is None:
+        given = value is not None
+        if not given:
             value = default() if callable(default) else default
         try:
             array = np.asarray(value, dtype=float)
@@ -221,6 +225,8 @@ class Demo:
             raise DemoInputError(f"{name} must be {shape}; got an array of shape {array.shape}")
         if array.size == 0:
             raise DemoInputError(f"{name} is empty")
+        if given and array.size > MAX_ARRAY:
+            raise DemoInputError(f"{name} has {array.size:,} numbers; a demo takes at most {MAX_ARRAY:,}")
         if not np.all(np.isfinite(array)):
             raise DemoInputError(f"{name} must hold finite numbers only")
         if integer:

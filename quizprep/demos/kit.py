@@ -105,7 +105,8 @@ def rounded(values, places: int = 2) -> np.ndarray:
 
 
 def fmt(value: float) -> str:
-    return f"{value:.4g}"
+    """A number for a sentence, four significant digits; NaN reads as 'undefined'."""
+    return "undefined" if value != value else f"{value:.4g}"
 
 
 def vec_text(values) -> str:

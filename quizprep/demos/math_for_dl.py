@@ -6,6 +6,7 @@ import numpy as np
 
 from quizprep.demos import kit
 from quizprep.demos.framework import Demo, DemoInputError, demo
+from quizprep.text import plural
 
 
 def _small_ints(d: Demo, shape: tuple[int, ...]) -> np.ndarray:
@@ -22,8 +23,8 @@ def matmul(d: Demo, a=None, b=None):
     inner_a = A.shape[-1]
     inner_b = B.shape[0]
     if inner_a != inner_b:
-        what_a = f"a has {inner_a} column{'s' if inner_a != 1 else ''}" if A.ndim == 2 else f"a has length {inner_a}"
-        what_b = f"b has {inner_b} row{'s' if inner_b != 1 else ''}" if B.ndim == 2 else f"b has length {inner_b}"
+        what_a = f"a has {plural(inner_a, 'column')}" if A.ndim == 2 else f"a has length {inner_a}"
+        what_b = f"b has {plural(inner_b, 'row')}" if B.ndim == 2 else f"b has length {inner_b}"
         raise DemoInputError(
             f"cannot multiply a {A.shape} by b {B.shape}: {what_a} but {what_b}; "
             "the inner dimensions must match (a's columns = b's rows)"

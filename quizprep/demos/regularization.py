@@ -62,7 +62,7 @@ def polynomial_fit(d: Demo, x=None, y=None, x_val=None, y_val=None, max_degree=N
         f"Validation error is lowest at degree {best} ({val_error[best]:.3g}, give or take {noise:.2g}: "
         f"one standard error over {len(XV)} validation points). "
         + (
-            f"Degree{'s' if len(others) > 1 else ''} {', '.join(map(str, others))} "
+            ("Degrees " if len(others) > 1 else "Degree ") + f"{', '.join(map(str, others))} "
             f"{'are' if len(others) > 1 else 'is'} within that of it, so this validation set cannot tell "
             f"them apart; the simplest, degree {close[0]}, is the safer pick. "
             if others

@@ -9,6 +9,7 @@ import numpy as np
 from quizprep.drills import Problem
 from quizprep.drills.framework import drill
 from quizprep.drills.kit import MIB, decimals, num, paren, pick, rounded, vec
+from quizprep.text import plural
 
 DTYPES = [("float32", 4), ("float16", 2), ("bfloat16", 2)]
 
@@ -57,7 +58,7 @@ def kv_cache_memory(rng: np.random.Generator) -> Problem:
             f"A decoder has {layers} layers, "
             f"each with {heads} key/value heads of size {head_dim}, and caches keys and values "
             f"in {dtype}. How many MiB does the KV cache take for "
-            f"a batch of {batch} sequence{'s' if batch > 1 else ''} "
+            f"a batch of {plural(batch, 'sequence')} "
             f"of {tokens} tokens (1 MiB = 2^20 bytes)? (2 decimals)"
         ),
         answer=[mib],
@@ -93,7 +94,7 @@ def attention_score_memory(rng: np.random.Generator) -> Problem:
     return Problem(
         prompt=(
             "Standard attention stores an n×n score matrix per head. "
-            f"For a batch of {batch} sequence{'s' if batch > 1 else ''} "
+            f"For a batch of {plural(batch, 'sequence')} "
             f"of n = {n} tokens and {heads} heads in {dtype}, how many MiB do one layer's score matrices take "
             f"(1 MiB = 2^20 bytes)? (2 decimals)"
         ),

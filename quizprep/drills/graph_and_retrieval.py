@@ -67,7 +67,7 @@ def gcn_node_value(rng: np.random.Generator) -> Problem:
         answer=[value],
         solution=[
             "degrees with self-loops: " + ", ".join(f"d̃{i} = {degree[i]}" for i in range(1, 5)),
-            f"node {node} reads itself and node{'s' if len(neighbours) > 1 else ''} "
+            f"node {node} reads itself and {'nodes' if len(neighbours) > 1 else 'node'} "
             f"{', '.join(map(str, neighbours))}, each weighted 1/√(d̃_i d̃_j)",
             f"h'{node} = {shown} = {rounded(value)}",
         ],

@@ -8,6 +8,7 @@ import numpy as np
 from quizprep.drills import Problem
 from quizprep.drills.framework import drill
 from quizprep.drills.kit import EXACT, GIB, decimals, num, pick, rounded
+from quizprep.text import plural
 
 CACHE_TYPES = [("float16", 2), ("bfloat16", 2), ("fp8", 1), ("float32", 4)]
 
@@ -27,9 +28,9 @@ def kv_cache_gib(rng: np.random.Generator) -> Problem:
     return Problem(
         prompt=(
             f"A decoder has {layers} layers with {heads} query heads and {kv_heads} key/value heads (grouped-query "
-            f"attention), head size {head_dim}, and caches keys and values in {dtype} ({width} byte"
-            f"{'s' if width > 1 else ''} each). How many GiB (2^30 bytes) does the KV cache take for a batch of "
-            f"{batch} sequence{'s' if batch > 1 else ''} of {tokens} tokens? (2 decimals)"
+            f"attention), head size {head_dim}, and caches keys and values in {dtype} ({plural(width, 'byte')} "
+            "each). How many GiB (2^30 bytes) does the KV cache take for a batch of "
+            f"{plural(batch, 'sequence')} of {tokens} tokens? (2 decimals)"
         ),
         answer=[total / GIB],
         solution=[

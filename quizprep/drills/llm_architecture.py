@@ -8,6 +8,7 @@ import numpy as np
 from quizprep.drills import Problem
 from quizprep.drills.framework import drill
 from quizprep.drills.kit import EXACT, GIB, decimals, num, pick, rounded
+from quizprep.text import plural
 
 # (name, layers, d_model, parameters) of a few decoder shapes, parameters in billions
 SHAPES = [("1.3B", 24, 2048, 1.3), ("7B", 32, 4096, 6.7), ("13B", 40, 5120, 13.0), ("70B", 80, 8192, 70.0)]
@@ -29,9 +30,9 @@ def gqa_cache_saving(rng: np.random.Generator) -> Problem:
         prompt=(
             f"A decoder with {layers} layers has {heads} query heads of size {head_dim} and caches keys and values in "
             f"16-bit floats. It switches from multi-head attention ({heads} key/value heads) to grouped-query "
-            f"attention with {kv_heads} key/value head{'s' if kv_heads > 1 else ''}. By what factor does the KV cache "
+            f"attention with {plural(kv_heads, 'key/value head')}. By what factor does the KV cache "
             "shrink, and "
-            f"how many GiB (2^30 bytes) does it save for a batch of {batch} sequence{'s' if batch > 1 else ''} of "
+            f"how many GiB (2^30 bytes) does it save for a batch of {plural(batch, 'sequence')} of "
             f"{tokens} tokens? Give two numbers separated by a semicolon, e.g. 4; 12.5 (2 decimals each)"
         ),
         answer=[float(factor), float(saved)],
@@ -145,7 +146,7 @@ def moe_active_params(rng: np.random.Generator) -> Problem:
             f"A mixture-of-experts decoder has {shared:g} billion shared parameters (attention, embeddings, norms) and "
             f"{layers} MoE layers, each with {experts} experts of {expert_millions:g} million parameters; each token "
             "is "
-            f"routed to {k} expert{'s' if k > 1 else ''} per layer. Give the total and the active parameters per token "
+            f"routed to {plural(k, 'expert')} per layer. Give the total and the active parameters per token "
             "in billions, separated by a semicolon, e.g. 46.7; 12.9 (2 decimals each)"
         ),
         answer=[float(total), float(active)],

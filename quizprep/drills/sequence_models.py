@@ -9,6 +9,7 @@ import numpy as np
 from quizprep.drills import Problem
 from quizprep.drills.framework import drill
 from quizprep.drills.kit import EXACT, decimals, num, pick, rounded, vec
+from quizprep.text import plural
 
 
 @drill("rnn-param-count")
@@ -28,7 +29,7 @@ def rnn_param_count(rng: np.random.Generator) -> Problem:
         answer=[float(total)],
         solution=[
             (
-                f"{'an' if cell == 'LSTM' else 'a'} {cell} has {gates} block{'s' if gates > 1 else ''}, "
+                f"{'an' if cell == 'LSTM' else 'a'} {cell} has {plural(gates, 'block')}, "
                 "each with W (h×x), U (h×h) and b (h)"
             ),
             f"per block = {hidden}·{n_in} + {hidden}·{hidden} + {hidden} = {per_gate}",

@@ -3,9 +3,11 @@
     read_collection(conn, options, converter, label)   Parsed drafts (and history) from an open collection
 
 Basic-like note types give one item per note: the first field is the question, the second the
-answer (further fields are left out). Cloze note types give one item per gap number (see
-cloze.py), tagged `cloze`. A note's deck (the deck of its first card, or the deck it came from
-if the card sits in a filtered deck) becomes the item's topic. Ids come from the note's GUID, so
+answer (further fields are left out). Cloze note types give one item with a `cloze` field (see
+cloze.py), tagged `cloze`: its question is the text with every gap shown as [...], its answer the
+whole text; each gap number is its own card (key 'ITEMID#cN' past the first, see
+questions.cloze_key). A note's deck (the deck of its first card, or the deck it came from if the
+card sits in a filtered deck) becomes the item's topic. Ids come from the note's GUID, so
 a newer export of the same deck updates the same items.
 
 Both schemas are read: the legacy one keeps note types and decks as JSON in `col`, the current
@@ -20,6 +22,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from quizprep.bank import cloze as bank_cloze
 from quizprep.errors import QuizprepError
 from quizprep.importers import cloze
 from quizprep.importers.markup import FieldConverter
@@ -112,7 +115,6 @@ class _Tally:
     item_of_card: dict = field(default_factory=dict)  # (note id, template number) -> item id
     one_field: set = field(default_factory=set)  # names of note types with a single field
     clozes: int = 0
-    cloze_items: int = 0
     extra_fields: int = 0
 
 
@@ -156,12 +158,16 @@ def _read(conn: sqlite3.Connection, options: Options, converter: FieldConverter,
 def _note_drafts(note_id: int, prefix: str, note_type: NoteType, fields: list[str], base: dict, tally: _Tally):
     """The note's items (bank data, text still HTML), or the reason it gives none."""
     if note_type.is_cloze:
-        drafts = _cloze_drafts(fields, base, prefix)
+        from quizprep.questions import cloze_key
+
+        data = _cloze_draft(fields, base, prefix)
+        numbers = bank_cloze.numbers(data["question"])
+        if not numbers:
+            return "a cloze note without any {{c1::...}} gap"
         tally.clozes += 1
-        tally.cloze_items += len(drafts)
-        for data in drafts:
-            tally.item_of_card[(note_id, int(data["id"].rsplit("-c", 1)[1]) - 1)] = data["id"]
-        return drafts or "a cloze note without any {{c1::...}} gap"
+        for number in numbers:  # Anki's card for gap N has template number N - 1
+            tally.item_of_card[(note_id, number - 1)] = cloze_key(prefix, number)
+        return [data]
     if note_type.fields < 2 or len(fields) < 2:
         tally.one_field.add(note_type.name)
         return f"note type '{note_type.name}' has one field; an item needs a question and an answer"
@@ -174,9 +180,8 @@ def _tally_notes(tally: _Tally) -> list[str]:
     notes = []
     if tally.clozes:
         notes.append(
-            f"{plural(tally.clozes, 'cloze note')} became {plural(tally.cloze_items, 'flashcard item')} tagged "
-            "'cloze', one per gap (question: the text with that gap hidden; answer: the whole text); "
-            "a dedicated cloze form will come later"
+            f"{plural(tally.clozes, 'cloze note')} became {plural(tally.clozes, 'cloze item')} tagged 'cloze', "
+            "each gap number asked as its own card (items of earlier imports, one per gap, are not made any more)"
         )
     if tally.extra_fields:
         notes.append(f"{plural(tally.extra_fields, 'note')} had fields beyond the second; those were left out")
@@ -193,25 +198,27 @@ def _item(item_id: str, question: str, answer: str, base: dict, extra_tags: tupl
     return data
 
 
-def _cloze_drafts(fields: list[str], base: dict, prefix: str) -> list[dict]:
-    """Still HTML: the answer is the whole text, then the note's second field (Back Extra) if any."""
+def _cloze_draft(fields: list[str], base: dict, prefix: str) -> dict:
+    """Still HTML, and the question holds the cloze text until _convert: the answer is the whole
+    text, then the note's second field (Back Extra) if any."""
     tree = cloze.parse(fields[0])
     full = cloze.render(tree, None)
     extra = fields[1] if len(fields) > 1 else ""
     answer = f"{full}<br><br>{extra}" if extra.strip() else full
-    return [
-        _item(f"{prefix}-c{number}", cloze.render(tree, number), answer, base, ("cloze",))
-        for number in cloze.numbers(tree)
-    ]
+    return {**_item(prefix, cloze.bank_text(tree), answer, base, ("cloze",)), "cloze": ""}
 
 
 def _convert(drafts: list[Draft], converter: FieldConverter) -> None:
-    """Turn the drafts' HTML into markdown, all fields in one batch."""
+    """Turn the drafts' HTML into markdown, all fields in one batch. A cloze item's text, converted
+    like any field, becomes its `cloze`, and its question that text with every gap as [...]."""
     texts = [text for draft in drafts for text in (draft.data["question"], draft.data["answer"])]
     converted = iter(converter.convert_all(texts))
     for draft in drafts:
         draft.data["question"] = next(converted)
         draft.data["answer"] = next(converted)
+        if "cloze" in draft.data:
+            draft.data["cloze"] = draft.data["question"]
+            draft.data["question"] = bank_cloze.blanked(draft.data["cloze"])
 
 
 def _cards(conn: sqlite3.Connection) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:

@@ -4,15 +4,19 @@
     numbers(tree)          the cloze numbers used, in increasing order
     render(tree, hidden)   the text with gap `hidden` shown as [...] or [hint], the others filled in;
                            hidden=None fills every gap (the answer side)
+    bank_text(tree)        the text in the bank's cloze syntax (see quizprep/bank/cloze.py)
 
-Until the bank has a dedicated cloze form, each number becomes one flashcard: the question is
-the text with that gap hidden, the answer the whole text.
+A cloze note becomes one item whose `cloze` field is bank_text: the bank's gaps do not nest, so
+a gap inside another is filled in as plain text, and so is a gap numbered beyond the bank's range
+or without an answer.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from quizprep.bank.cloze import MAX_GAPS
 
 TOKEN = re.compile(r"\{\{c(\d{1,4})::|::|\}\}")
 MAX_NUMBER = 500  # Anki numbers gaps from 1; a deck with more than this is not a question list
@@ -97,4 +101,20 @@ def render(tree: list, hidden: int | None) -> str:
                 walk(node.body)
 
     walk(tree)
+    return "".join(parts)
+
+
+def bank_text(tree: list) -> str:
+    """The text with its outermost usable gaps as {{cN::answer}} or {{cN::answer::hint}}."""
+    parts: list[str] = []
+    for node in tree:
+        if not isinstance(node, Gap):
+            parts.append(node)
+            continue
+        answer = render(node.body, None)
+        if not (1 <= node.number <= MAX_GAPS) or not answer.strip():
+            parts.append(answer)
+            continue
+        hint = render(node.hint, None).strip() if node.hint else ""
+        parts.append(f"{{{{c{node.number}::{answer}{'::' + hint if hint else ''}}}}}")
     return "".join(parts)

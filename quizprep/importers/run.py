@@ -117,7 +117,8 @@ def _finish(parsed: Parsed, report: ImportReport, target: Path, read_media) -> N
     existing = existing_items(target)
     items = merge(parsed.drafts, existing, ids_elsewhere(target.parent, target), report)
     kept = set(report.imported) | set(report.updated) | set(report.unchanged)
-    report.history = [row for row in parsed.history if row.item_id in kept]
+    # a cloze gap past the first has its own card, 'ITEMID#cN'
+    report.history = [row for row in parsed.history if row.item_id.partition("#")[0] in kept]
     if not kept and not existing:
         first = f"; the first: {report.skipped[0]}" if report.skipped else ""
         raise QuizprepError(f"{report.source}: no item could be imported ({len(report.skipped)} skipped{first})")

@@ -1,4 +1,7 @@
-"""The quiz: a set of questions chosen at random or weakest first, in mixed or one form."""
+"""The quiz: a set of questions chosen at random or weakest first, in mixed or one form.
+
+In a mixed quiz an item with a cloze form is asked as a cloze question, one of its gap numbers at random.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from datetime import datetime
 
 from quizprep import store
 from quizprep.bank import Item
+from quizprep.bank.cloze import numbers as gap_numbers
 from quizprep.context import Context, Selection
 from quizprep.errors import BadValueError, QuizprepError
 from quizprep.modes.drill import drills_for
-from quizprep.questions import Question, flashcard, mcq, numeric
+from quizprep.questions import Question, cloze, flashcard, mcq, numeric
 from quizprep.session import Recorder, Session, Summary
 from quizprep.text import plural
 from quizprep.ui.session import notice
@@ -54,14 +58,20 @@ def quiz_questions(
         numeric_count = max(1, round(limit * NUMERIC_SHARE))
     item_count = min(limit - numeric_count, len(items))
     chosen = (ordered or [])[:item_count] if ordered is not None else rng.sample(items, item_count)
-    questions = []
-    for item in chosen:
-        form = kind or ("mcq" if item.choices and rng.random() < 0.5 else "flashcard")
-        questions.append(mcq(item, rng) if form == "mcq" and item.choices else flashcard(item))
+    questions = [item_question(item, kind, rng) for item in chosen]
     for _ in range(numeric_count):
         position = rng.randrange(len(questions) + 1)
         questions.insert(position, numeric(rng.choice(drills), rng.randrange(2**31)))
     return questions
+
+
+def item_question(item: Item, kind: str | None, rng: random.Random) -> Question:
+    """The item in the form asked (`kind`), or in a mixed quiz: cloze when it has one, else
+    multiple choice or flashcard at even odds."""
+    if item.cloze and kind in (None, "cloze"):
+        return cloze(item, rng.choice(gap_numbers(item.cloze)))
+    form = kind or ("mcq" if item.choices and rng.random() < 0.5 else "flashcard")
+    return mcq(item, rng) if form == "mcq" and item.choices else flashcard(item)
 
 
 def run_quiz(ctx: Context, selection: Selection, kind: str | None, limit: int, weak: bool, io: LineIO) -> Summary:
@@ -74,6 +84,8 @@ def run_quiz(ctx: Context, selection: Selection, kind: str | None, limit: int, w
         )
     if kind == "mcq":
         items = [item for item in items if item.choices]
+    elif kind == "cloze":
+        items = [item for item in items if item.cloze]
     if not items and kind != "numeric":
         raise QuizprepError("no items match these filters; `quizprep topics` and `quizprep list` show what there is")
     seed = ctx.draw_seed()

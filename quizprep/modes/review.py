@@ -14,7 +14,8 @@ from quizprep import store
 from quizprep.clock import day_start, utc_now
 from quizprep.context import Context, Selection
 from quizprep.questions import Question, flashcard
-from quizprep.scheduler import LEARNING, RELEARNING, REVIEW, state_of
+from quizprep.readiness import expected_recall, new_left_today
+from quizprep.scheduler import LEARNING, RELEARNING, REVIEW, state_of, states_of
 from quizprep.session import Answered, Session, Summary
 from quizprep.ui.terminal import LineIO
 
@@ -22,13 +23,6 @@ from quizprep.ui.terminal import LineIO
 def introduction_order(items: list) -> list:
     """New items come easiest first, then in bank order."""
     return [item for _, _, item in sorted((item.difficulty, index, item) for index, item in enumerate(items))]
-
-
-def expected_recall(cards: dict, at: datetime, policy) -> float:
-    """Expected share of `cards` recalled at `at` (unseen items count 0): readiness."""
-    from quizprep.api import recall
-
-    return sum(recall(state, at, policy) for state in cards.values()) / len(cards) if cards else 0.0
 
 
 class PlannedQueue:
@@ -105,7 +99,8 @@ class PlannedQueue:
 
 def review_cards(items: list, rows: dict) -> dict:
     """{item id: planner state or None}, in the order new items are introduced."""
-    return {item.id: state_of(rows.get(item.id)) for item in introduction_order(items)}
+    states = states_of({item.id: rows[item.id] for item in items if item.id in rows})
+    return {item.id: states.get(item.id) for item in introduction_order(items)}
 
 
 def run_review(
@@ -136,16 +131,6 @@ def recorder_for(conn, policy):
     from quizprep.session import Recorder
 
     return Recorder(conn, policy, "review")
-
-
-def new_left_today(cards: dict, policy, now: datetime) -> int:
-    """New items the daily limit still allows today (without an interview ahead)."""
-    unseen = sum(1 for state in cards.values() if state is None)
-    if policy.new_per_day is None:
-        return unseen
-    started = day_start(now, policy.tz)
-    today = sum(1 for state in cards.values() if state and state.first_review and state.first_review >= started)
-    return max(0, min(unseen, policy.new_per_day - today))
 
 
 def header_figures(cards: dict, policy, now: datetime, spent_s: float, readiness: float | None) -> dict:

@@ -2,7 +2,8 @@
 
 `Memory` holds one set of 21 parameters and gives the scalar formulas that `review_state` (in
 `quizprep.planner.state`) chains into a review, the same way the `fsrs` package's Scheduler does
-with fuzzing off. The planner's NumPy versions over many items live in `quizprep.planner.values`.
+with fuzzing off. The planner's versions over many items (for NumPy columns or one item at a time)
+live in `quizprep.planner.values`.
 """
 
 from __future__ import annotations

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from quizprep.bank import DIFFICULTY_NAMES, Bank, Item
 from quizprep.text import plural
+from quizprep.ui.console import frame, table_box
 from quizprep.ui.text import bullet_list, difficulty_label, markdown_text, plain_math, section
 
 
-def item_view(item: Item) -> RenderableType:
-    """The whole item: question, answer, key points, pitfalls, and where to go next."""
+def item_view(item: Item, exercises: list[str] | tuple = ()) -> RenderableType:
+    """The whole item: question, answer, key points, pitfalls, and where to go next
+    (its demo, and the coding `exercises` that practise it)."""
     parts: list[RenderableType] = [section("Question", markdown_text(item.question))]
+    if item.cloze:
+        parts.append(section("Cloze", markdown_text(item.cloze)))
     parts.append(section("Answer", markdown_text(item.answer)))
     if item.key_points:
         parts.append(section("Key points", bullet_list(item.key_points, "✓", "green")))
@@ -29,12 +32,14 @@ def item_view(item: Item) -> RenderableType:
         details.add_row("follow-ups", ", ".join(item.follow_ups))
     if item.demo:
         details.add_row("demo", item.demo)
+    for name in exercises:
+        details.add_row("practise it", f"quizprep code {name}")
     if item.sources:
         details.add_row("sources", ", ".join(item.sources))
     details.add_row("file", f"{item.file}:{item.line}")
     parts.append(details)
     title = f"[bold]{item.id}[/]  [dim]·[/]  {item.topic}  [dim]·[/]  difficulty {difficulty_label(item.difficulty)}"
-    return Panel(Group(*parts), title=title, title_align="left", border_style="cyan", padding=(1, 2))
+    return frame(Group(*parts), title=title, border_style="cyan")
 
 
 def items_table(items: list[Item], width: int) -> Group:
@@ -74,7 +79,9 @@ def items_table(items: list[Item], width: int) -> Group:
 
 
 def topics_table(bank: Bank) -> Table:
-    table = Table(title=f"{len(bank.items)} items in {len(bank.topics())} topics", title_justify="left")
+    table = Table(
+        title=f"{len(bank.items)} items in {len(bank.topics())} topics", title_justify="left", box=table_box()
+    )
     table.add_column("topic", style="cyan", no_wrap=True)
     table.add_column("items", justify="right")
     for name in DIFFICULTY_NAMES.values():

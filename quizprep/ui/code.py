@@ -7,11 +7,11 @@ Views take plain values (dicts from `to_dict`, strings) and return Rich renderab
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from quizprep.text import plural
+from quizprep.ui.console import frame, plain_mode
 from quizprep.ui.text import difficulty_label
 
 SIDE_BY_SIDE = 150  # from this width the two solutions sit side by side
@@ -40,7 +40,7 @@ def practice_header(name: str, topic: str, difficulty: int, summary: str, path: 
         Text.assemble("Write your solution in ", (path, "bold")),
         Text("The file's docstring states the exact specification; use NumPy only.", style="dim"),
     )
-    return Panel(body, title=title, title_align="left", border_style="blue", padding=(1, 2))
+    return frame(body, title=title, border_style="blue")
 
 
 def commands_prompt(has_editor: bool, hints_seen: int, hints_total: int) -> Text:
@@ -91,7 +91,7 @@ def report_view(report: dict, summary: str = "") -> RenderableType:
     return Group(*parts)
 
 
-def failure_view(failure: dict) -> Panel:
+def failure_view(failure: dict) -> RenderableType:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1)
@@ -100,8 +100,8 @@ def failure_view(failure: dict) -> Panel:
     grid.add_row("expected", Text(failure["expected"]))
     grid.add_row("got", Text(failure["got"]))
     if failure.get("hint"):
-        grid.add_row("think of", Text(failure["hint"], style="yellow"))
-    return Panel(grid, title=Text(f"case: {failure['case']}"), title_align="left", border_style="red")
+        grid.add_row("hint", Text(failure["hint"], style="yellow"))
+    return frame(grid, title=Text(f"case: {failure['case']}"), border_style="red", padding=(0, 1))
 
 
 def last_lines(text: str, count: int) -> str:
@@ -133,7 +133,7 @@ def solution_view(mine: str, reference: str, width: int) -> RenderableType:
     def code(text: str) -> Syntax:
         return Syntax(text, "python", theme="ansi_dark", word_wrap=True, background_color="default")
 
-    if width >= SIDE_BY_SIDE:
+    if width >= SIDE_BY_SIDE and not plain_mode():  # side by side reads as interleaved lines aloud
         table = Table(box=None, expand=True, pad_edge=False)
         table.add_column("your code", ratio=1)
         table.add_column("reference solution", ratio=1)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from quizprep.text import plural
+from quizprep.ui.console import frame
 from quizprep.ui.text import plain_math
 
 
@@ -44,7 +44,7 @@ def report_view(report) -> RenderableType:
         parts.append(Text("Every key point covered. Well done.", style="green"))
     minutes, seconds = divmod(int(summary.seconds), 60)
     parts += [Text(""), Text(f"Time: {minutes} min {seconds:02d} s" + (f" · {summary.note}" if summary.note else ""))]
-    return Panel(Group(*parts), border_style="magenta", padding=(1, 2))
+    return frame(Group(*parts), border_style="magenta")
 
 
 def interview_intro(questions: int, each: str, seed: int) -> Text:

@@ -8,7 +8,17 @@ from contextlib import contextmanager
 
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator[Callable[[], None]]:
-    """Yields `advance()`; the bar is removed (and the cursor restored) however the work ends."""
+    """Yields `advance()`; the bar is removed (and the cursor restored) however the work ends.
+
+    In plain mode there is no bar (it redraws a line): one line on standard error says what runs."""
+    from quizprep.ui import plain_mode
+
+    if plain_mode():
+        from quizprep.ui.console import print_note
+
+        print_note(f"{label} ({total})…")
+        yield lambda: None
+        return
     from rich.console import Console
     from rich.progress import Progress
 

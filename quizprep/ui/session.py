@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizprep.questions import KIND_NAMES, LETTERS, Question
+from quizprep.questions import KIND_NAMES, LETTERS, Question, cloze_expected, cloze_prompt, cloze_sentence
 from quizprep.text import plural
+from quizprep.ui.console import frame, plain_mode
 from quizprep.ui.text import bullet_list, difficulty_label, markdown_text, plain_math, section
 
 WIDE = 100  # from this width the answer and the key points sit side by side
@@ -33,6 +33,8 @@ def question_view(question: Question, position: str, extra: str = "") -> Rendera
     parts: list[RenderableType] = []
     if question.kind == "numeric":
         parts.append(Text(plain_math(question.problem.prompt)))
+    elif question.kind == "cloze":
+        parts.append(Text(plain_math(cloze_prompt(question))))
     else:
         parts.append(
             Text(plain_math(question.item.question))
@@ -46,7 +48,7 @@ def question_view(question: Question, position: str, extra: str = "") -> Rendera
         parts += [Text(""), grid]
     if extra:
         parts += [Text(""), Text(extra, style="dim")]
-    return Panel(Group(*parts), title=title, title_align="left", border_style="blue", padding=(1, 2))
+    return frame(Group(*parts), title=title, border_style="blue")
 
 
 def checklist(points: list[str], numbered: bool = False) -> Table:
@@ -63,7 +65,7 @@ def reveal_view(question: Question, width: int, numbered: bool = False) -> Rende
     item = question.item
     answer = markdown_text(item.answer)
     points = checklist(item.key_points, numbered)
-    if width >= WIDE:
+    if width >= WIDE and not plain_mode():  # side by side reads as interleaved lines aloud
         grid = Table.grid(padding=(0, 3), expand=True)
         grid.add_column(ratio=3)
         grid.add_column(ratio=2)
@@ -71,7 +73,7 @@ def reveal_view(question: Question, width: int, numbered: bool = False) -> Rende
         body: RenderableType = grid
     else:
         body = Group(section("Answer", answer), section("Did you cover…", points))
-    return Panel(body, border_style="green", padding=(1, 2))
+    return frame(body, border_style="green")
 
 
 def feedback_view(question: Question, correct: bool, given: str, message: str = "") -> RenderableType:
@@ -94,7 +96,10 @@ def feedback_view(question: Question, correct: bool, given: str, message: str = 
         parts.append(Text.assemble(("Answer: ", "bold"), (expected, "bold cyan")))
         parts += [Text(""), Text("Worked solution", style="bold")]
         parts += [Padding(Text(plain_math(line)), (0, 0, 0, 2)) for line in question.problem.solution]
-    return Panel(Group(*parts), border_style="green" if correct else "red", padding=(1, 2))
+    elif question.kind == "cloze":
+        parts.append(Text.assemble(("Answer: ", "bold"), (plain_math(cloze_expected(question)), "bold cyan")))
+        parts += [Text(""), Text(plain_math(cloze_sentence(question)))]
+    return frame(Group(*parts), border_style="green" if correct else "red")
 
 
 def pitfalls_view(question: Question) -> RenderableType | None:
@@ -126,7 +131,7 @@ def summary_view(summary) -> RenderableType:
         Text(f"Time: {minutes} min {seconds:02d} s" + (f" · {summary.note}" if summary.note else "")),
         Text(summary.due_line),
     ]
-    return Panel(Group(*lines), border_style="magenta", padding=(1, 2))
+    return frame(Group(*lines), border_style="magenta")
 
 
 def describe_wait(seconds: float) -> str:

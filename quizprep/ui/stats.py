@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from rich.console import Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from quizprep.text import plural
+from quizprep.ui.console import frame, plain_mode
 
 SHADES = " ░▒▓█"
 
@@ -30,7 +30,7 @@ def stats_view(figures: dict, width: int) -> RenderableType:
     parts += [Text(""), *heatmap_panel(figures["heatmap"])]
     parts += [Text(""), *forecast_panel(figures["forecast"], width)]
     parts += [Text(""), *readiness_panel(figures.get("readiness"))]
-    return Panel(Group(*parts), title="quizprep stats", title_align="left", border_style="magenta", padding=(1, 1))
+    return frame(Group(*parts), title="quizprep stats", border_style="magenta", padding=(1, 1))
 
 
 def topics_panel(topics: dict) -> list[RenderableType]:
@@ -57,7 +57,10 @@ def topics_panel(topics: dict) -> list[RenderableType]:
 
 
 def heatmap_panel(heatmap: dict) -> list[RenderableType]:
-    """Twelve weeks as columns, weekdays as rows, darker for more answers."""
+    """Twelve weeks as columns, weekdays as rows, darker for more answers (in plain mode: answers per week)."""
+    title = f"Last 12 weeks · {heatmap['active_days']} active days · streak {plural(heatmap['streak'], 'day')}"
+    if plain_mode():
+        return [Text(title), *week_lines(heatmap["days"])]
     days = heatmap["days"]
     top = max((d["answers"] for d in days), default=0) or 1
     first = date.fromisoformat(days[0]["date"])
@@ -74,11 +77,28 @@ def heatmap_panel(heatmap: dict) -> list[RenderableType]:
             shade = SHADES[min(4, 1 + int(3 * count / top))] if count else "·"
             row.append(Text(shade + " ", style="green" if count else "dim"))
         grid.add_row("MTWTFSS"[weekday] + " ", *row)
-    title = f"Last 12 weeks · {heatmap['active_days']} active days · streak {plural(heatmap['streak'], 'day')}"
     return [Text(title, style="bold"), grid]
 
 
+def week_lines(days: list[dict]) -> list[Text]:
+    """'Week from 2026-09-14: 12 answers on 3 days', one line per week, for reading line by line."""
+    lines = []
+    for start in range(0, len(days), 7):
+        week = days[start : start + 7]
+        answers = sum(day["answers"] for day in week)
+        active = sum(1 for day in week if day["answers"])
+        lines.append(Text(f"  Week from {week[0]['date']}: {plural(answers, 'answer')} on {plural(active, 'day')}"))
+    return lines
+
+
 def forecast_panel(forecast: list[dict], width: int) -> list[RenderableType]:
+    """A bar per day; any day with a card due gets a visible mark, however small next to the busiest day."""
+    if plain_mode():
+        lines = [Text("Due in the next 14 days")]
+        for index, day in enumerate(forecast):
+            label = "today" if index == 0 else date.fromisoformat(day["date"]).strftime("%a %d")
+            lines.append(Text(f"  {label}: {day['due']}"))
+        return lines
     most = max((d["due"] for d in forecast), default=0) or 1
     bars = Table.grid(padding=(0, 1))
     bars.add_column(style="dim", no_wrap=True)

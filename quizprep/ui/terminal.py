@@ -119,9 +119,18 @@ class TerminalIO(LineIO):
         return pressed
 
     def timed_line(self, prompt: str | Text, seconds: int) -> tuple[str | None, bool]:
-        """A line typed with a countdown in the bottom bar; when time runs out, what was typed is taken."""
+        """A line typed with a countdown in the bottom bar; when time runs out, what was typed is taken.
+
+        In plain mode there is no redrawn countdown (the interview's own line before the question
+        says the time allowed): the line is read as it is typed, and an answer given late counts as late."""
         import time
 
+        from quizprep.ui import plain_mode
+
+        if plain_mode():
+            start = time.monotonic()
+            text = self.line(prompt)
+            return text, time.monotonic() - start > seconds
         from prompt_toolkit import PromptSession
         from prompt_toolkit.application import get_app
         from prompt_toolkit.formatted_text import HTML
@@ -318,7 +327,9 @@ def restore_terminal() -> None:
     for fd, attributes in _start_attributes:
         _set_attributes(fd, attributes)
     try:
-        if sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb":
+        from quizprep.ui import plain_mode
+
+        if sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb" and not plain_mode():
             sys.stdout.write("\x1b[?25h")
             sys.stdout.flush()
     except (OSError, ValueError):

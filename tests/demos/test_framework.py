@@ -81,3 +81,25 @@ def test_parse_params_reads_json():
         parse_params(["novalue"])
     with pytest.raises(BadValueError, match="not valid JSON"):
         parse_params(["a=[1,"])
+
+
+def test_set_values_are_bounded_and_finite():
+    from quizprep.demos import MAX_SET_DEPTH, nesting
+
+    assert nesting('[[1, 2], [3]]') == 2 and nesting('"[[[["') == 0
+    assert nesting('["a\\"[[[", [[1]]]') == 3  # an escaped quote does not end the string
+    for raw, message in [
+        ("x=NaN", "NaN is not a number"),
+        ("x=[1, -Infinity]", "-Infinity is not a number"),
+        ("x=" + "[" * (MAX_SET_DEPTH + 1) + "]" * (MAX_SET_DEPTH + 1), "nest deeper"),
+        ("x=" + "1" * 1_000_001, "the limit is 1,000,000"),
+    ]:
+        with pytest.raises(BadValueError, match=message):
+            parse_params([raw])
+
+
+def test_an_array_over_the_limit_is_refused_not_computed():
+    from quizprep.demos.framework import MAX_ARRAY, DemoInputError
+
+    with pytest.raises(DemoInputError, match=f"at most {MAX_ARRAY:,}"):
+        run_demo("softmax", {"logits": [1.0] * (MAX_ARRAY + 1)})

@@ -13,6 +13,7 @@ import pytest
 
 from quizprep.bank import validate_paths
 from quizprep.bank.cache import MAGIC, SECRET_NAME, Entry, open_cache
+from quizprep.bank.columns import from_rows
 from quizprep.bank.loader import read_file
 from tests.helpers.bank import item_yaml
 
@@ -49,12 +50,18 @@ def test_the_secret_and_entries_are_private(cached):
     assert len((folder / SECRET_NAME).read_bytes()) == 32
 
 
+def payload_with(entry: Entry, rows: list, problems: list | None = None) -> bytes:
+    """The entry's payload with its items replaced by `rows` ((dict, line) pairs), laid out as the cache lays them."""
+    columns = from_rows(rows)
+    assert columns is not None
+    return marshal.dumps((*entry[:3], tuple(columns), entry.problems if problems is None else problems, []), 4)
+
+
 def forged_entry(path, folder, items) -> bytes:
     """An entry with the right stamp and context, written without knowing the secret."""
     real = read_file(path, None, folder)  # noqa: F841 - make sure an entry exists to copy from
     entry = open_cache(folder).load(os.path.realpath(path))
-    payload = marshal.dumps(tuple(Entry(entry.context, entry.stamp, entry.digest, items, [], [])), 4)
-    return MAGIC + b"\x00" * 32 + payload
+    return MAGIC + b"\x00" * 32 + payload_with(entry, items)
 
 
 def test_a_forged_entry_without_the_key_is_rebuilt(cached):
@@ -71,8 +78,7 @@ def test_a_signed_entry_with_an_invalid_item_is_still_checked(cached):
     path, folder, entry = cached
     good = open_cache(folder).load(os.path.realpath(path))
     bad_item = ({"id": "real-item", "topic": "t", "difficulty": 1, "question": "q\x1b[2J", "answer": "a"}, 1)
-    payload = marshal.dumps(tuple(good._replace(items=[bad_item])), 4)
-    entry.write_bytes(signed(folder, payload))
+    entry.write_bytes(signed(folder, payload_with(good, [bad_item])))
     again = read_file(path, None, folder)
     assert again.from_cache is False and again.items[0][0]["question"] == "What is real-item?"
 
@@ -166,6 +172,36 @@ def test_validate_reports_problems_a_forged_entry_tried_to_hide(write_bank, tmp_
     entry = open_cache(folder).entry_path(os.path.realpath(path))
     good = open_cache(folder).load(os.path.realpath(path))
     item = {"id": "bad-item", "topic": "testing", "difficulty": 1, "question": "q", "answer": "a"}
-    entry.write_bytes(MAGIC + b"\x00" * 32 + marshal.dumps(tuple(good._replace(items=[(item, 1)], problems=[])), 4))
+    entry.write_bytes(MAGIC + b"\x00" * 32 + payload_with(good, [(item, 1)], problems=[]))
     _, again = validate_paths([path])
     assert [p.message for p in again] == [p.message for p in first]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"ids": "real-item\nextra-item\n"},  # more ids than items
+        {"tags": [["ok"]], "lines": [1, 2]},  # columns of different lengths
+        {"tags": [[]], "ids": "real-item\n" * 2},  # two ids for one item
+        {"questions": ["q\x1b[2J"]},  # a control character
+        {"questions": ["q\x85"]},  # a C1 control character
+        {"tags": [["two--hyphens"]]},
+        {"tags": [["a\nb"]]},  # a line break would pass for two slugs
+        {"tags": [["a", "a"]]},  # the same tag twice
+        {"sources": [["12:3"]]},
+        {"correct": ["c"], "wrong": [["w1", "w2"]]},  # too few wrong options
+        {"correct": ["w1 "], "wrong": [["w1", "w2", "w3"]]},  # the correct option among the wrong ones
+        {"correct": [None], "wrong": [["w1", "w2", "w3"]]},  # wrong options without a correct one
+        {"difficulty": b"\x04"},
+        {"demos": [7]},  # odd type: refused by shape
+    ],
+    ids=lambda change: ",".join(change),
+)
+def test_signed_columns_that_do_not_hold_up_are_rebuilt(cached, change):
+    """Columns signed with the key but odd or holding an invalid item never reach the bank."""
+    path, folder, entry = cached
+    good = open_cache(folder).load(os.path.realpath(path))
+    columns = good.columns._replace(**change)
+    entry.write_bytes(signed(folder, marshal.dumps((*good[:3], tuple(columns), [], []), 4)))
+    again = read_file(path, None, folder)
+    assert again.from_cache is False and [data["id"] for data, _ in again.items] == ["real-item"]

@@ -75,15 +75,25 @@ def test_basic_notes_become_markdown_items(build):
     assert not (user_bank_dir() / "media").exists()
 
 
-def test_cloze_notes_become_one_flashcard_per_gap(build):
+def test_a_cloze_note_becomes_one_cloze_item(build):
     report = import_file(build())
     items = bank_items(report)
-    first, second = items["anki-clz-c1"], items["anki-clz-c2"]
-    assert first["question"] == "[...] is zero for negative inputs"
-    assert second["question"] == "ReLU is zero for [sign] inputs"
-    assert first["answer"] == second["answer"] == "ReLU is zero for negative inputs\n\nBack *extra*"
-    assert first["tags"] == ["cloze"] and first["topic"] == "cloze-deck"
-    assert any("cloze" in note and "later" in note for note in report.notes)
+    item = items["anki-clz"]
+    assert item["cloze"] == "{{c1::ReLU}} is zero for {{c2::negative::sign}} inputs"
+    assert item["question"] == "[...] is zero for [...] inputs"
+    assert item["answer"] == "ReLU is zero for negative inputs\n\nBack *extra*"
+    assert item["tags"] == ["cloze"] and item["topic"] == "cloze-deck"
+    assert not any(item_id.startswith("anki-clz-c") for item_id in items)
+    assert any("1 cloze note became 1 cloze item" in note for note in report.notes)
+
+
+def test_cloze_math_is_converted_and_nested_gaps_flattened(build):
+    text = "<b>{{c1::Softmax}}</b> of {{c2::\\(z_i\\)::symbol}} uses {{c3::exp {{c4::inner}} }} and {{c600::far}}"
+    report = import_file(build([cloze_note("mj", text)]))
+    item = bank_items(report)["anki-mj"]
+    assert item["cloze"] == "**{{c1::Softmax}}** of {{c2::$z_i$::symbol}} uses {{c3::exp inner }} and far"
+    assert item["question"] == "**[...]** of [...] uses [...] and far"
+    assert item["answer"] == "**Softmax** of $z_i$ uses exp inner and far"
 
 
 def test_importing_twice_changes_nothing(build):
@@ -92,7 +102,7 @@ def test_importing_twice_changes_nothing(build):
     before = first.path.stat()
     again = import_file(source)
     assert (again.imported, again.updated, again.written) == ([], [], False)
-    assert sorted(again.unchanged) == sorted(first.imported) and len(again.unchanged) == 4
+    assert sorted(again.unchanged) == sorted(first.imported) and len(again.unchanged) == 3
     after = first.path.stat()
     assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
 
@@ -105,10 +115,10 @@ def test_newer_deck_updates_items_by_id_and_keeps_the_rest(build):
     ]
     report = import_file(build(newer))
     assert report.updated == ["anki-plain1"] and report.imported == ["anki-new-note"]
-    assert set(report.kept) == {"anki-clz-c1", "anki-clz-c2", next(i for i in report.kept if i.startswith("anki-ab1"))}
+    assert set(report.kept) == {"anki-clz", next(i for i in report.kept if i.startswith("anki-ab1"))}
     items = bank_items(report)
     assert items["anki-plain1"]["question"] == "Plain question, reworded"
-    assert len(items) == 5
+    assert len(items) == 4
 
 
 def test_review_history_maps_cards_to_items(build):
@@ -118,7 +128,7 @@ def test_review_history_maps_cards_to_items(build):
     start = datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
     assert rows == [
         (soft_id, start, 3, 5200),
-        ("anki-clz-c2", datetime(2023, 11, 14, 22, 13, 21, tzinfo=timezone.utc), 1, 9000),
+        ("anki-clz#c2", datetime(2023, 11, 14, 22, 13, 21, tzinfo=timezone.utc), 1, 9000),
         (soft_id, datetime(2023, 11, 15, 22, 13, 20, tzinfo=timezone.utc), 4, 2100),
     ]
     assert any("1 review-log row left out" in note for note in report.notes)

@@ -95,3 +95,47 @@ def test_weak_puts_lapsed_items_first(run, quizprep_home, write_bank):
     conn.close()
     assert order[0] == "weak-2"
     assert order[-1] == "weak-3"
+
+
+CLOZE_ITEMS = item_yaml(
+    "momentum-name",
+    topic="cloze-test",
+    question="Momentum is also called the [...].",
+    answer="Momentum is also called the heavy-ball method.",
+    cloze="'Momentum is also called the {{c1::heavy-ball method::two words}}.'",
+)
+
+
+def test_a_cloze_item_is_asked_as_cloze_and_graded_leniently(run, quizprep_home, write_bank):
+    path = write_bank("cloze.yaml", CLOZE_ITEMS)
+    result = run("quiz", "--bank", str(path), "--topic", "cloze-test", "--seed", "5", input="Heavy ball methd\n")
+    assert result.exit_code == 0, result.output
+    assert "cloze" in result.stdout and "Momentum is also called the [two words]." in result.stdout
+    assert "✓ Correct" in result.stdout
+    assert "Momentum is also called the heavy-ball method." in result.stdout  # the feedback's full sentence
+    assert log_rows(quizprep_home) == [("momentum-name", 3, 1, "quiz")]
+
+
+def test_each_gap_number_is_its_own_card(run, quizprep_home, write_bank):
+    path = write_bank(
+        "cloze.yaml",
+        item_yaml(
+            "adam-moments",
+            topic="cloze-test",
+            question="'[...] keeps [...] moment estimates.'",
+            answer="Adam keeps two moment estimates.",
+            cloze="'{{c1::Adam}} keeps {{c2::two::how many}} moment estimates.'",
+        ),
+    )
+    keys = []
+    for seed in range(1, 13):
+        result = run("quiz", "--bank", str(path), "--topic", "cloze-test", "--seed", str(seed), input="lion\n")
+        assert result.exit_code == 0, result.output
+        assert "✗ Not quite: you answered lion" in result.stdout
+        asked_first = "[...] keeps two moment estimates." in result.stdout
+        assert asked_first != ("Adam keeps [how many] moment estimates." in result.stdout)
+        keys.append("adam-moments" if asked_first else "adam-moments#c2")
+    assert log_rows(quizprep_home) == [(key, 1, 0, "quiz") for key in keys]
+    assert set(keys) == {"adam-moments", "adam-moments#c2"}
+    listed = run("orphans", "--bank", str(path))
+    assert "adam-moments" not in listed.stdout, listed.stdout  # every gap's card belongs to the item

@@ -8,6 +8,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from quizprep.demos import kit
 from quizprep.demos.framework import Demo, DemoInputError, demo
+from quizprep.text import plural
 
 # The 4 x 4 map of the max-pooling and average-pooling bank items.
 BANK_MAP = [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4, 3]]
@@ -58,7 +59,7 @@ def conv2d(d: Demo, image=None, kernel=None, stride=None, padding=None):
     d.show(f"image ({height}x{width})", x)
     d.show(f"kernel ({kh}x{kw})", w)
     if padding:
-        d.show(f"image with {padding} ring{'s' if padding > 1 else ''} of zeros", padded)
+        d.show(f"image with {plural(padding, 'ring')} of zeros", padded)
     out_h, out_w = feature_map.shape
     d.say(
         f"Output size: height floor(({height} + 2·{padding} - {kh})/{stride}) + 1 = {out_h}, "
@@ -79,7 +80,7 @@ def conv2d(d: Demo, image=None, kernel=None, stride=None, padding=None):
     d.show(
         f"feature map ({out_h}x{out_w})",
         feature_map,
-        text=f"The window moves {stride} pixel{'s' if stride > 1 else ''} at a time.",
+        text=f"The window moves {plural(stride, 'pixel')} at a time.",
     )
     top = np.unravel_index(np.argmax(feature_map), feature_map.shape)
     d.say(
@@ -109,7 +110,7 @@ def _size_sentence(shape: tuple[int, int], size: int, stride: int) -> str:
     out_h, out_w = output_length(height, size, stride), output_length(width, size, stride)
     overlap = " Windows overlap because the stride is smaller than the window." if stride < size else ""
     return (
-        f"A {size}x{size} window every {stride} step{'s' if stride > 1 else ''} gives floor(({height} - "
+        f"A {size}x{size} window every {plural(stride, 'step')} gives floor(({height} - "
         f"{size})/{stride}) + 1 = {out_h} rows and floor(({width} - {size})/{stride}) + 1 = {out_w} columns.{overlap}"
     )
 
@@ -230,8 +231,8 @@ def conv_output_size(d: Demo, size=None, kernel=None, stride=None, padding=None,
     d.say(f"O = floor((W - K + 2P)/S) + 1 = floor(({size} - {kernel} + 2·{padding})/{stride}) + 1 = {out}.")
     if span % stride:
         d.say(
-            f"{span} is not a multiple of {stride}, so the last {span % stride} "
-            f"column{'s' if span % stride > 1 else ''} of the padded input never start a window: floor drops them."
+            f"{span} is not a multiple of {stride}, so the last {plural(span % stride, 'column')} "
+            "of the padded input never start a window: floor drops them."
         )
     d.show(
         "output shape (height, width, depth)",

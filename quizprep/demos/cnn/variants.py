@@ -10,6 +10,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from quizprep.demos import kit
 from quizprep.demos.framework import Demo, demo
+from quizprep.text import plural
 
 
 def block_gradients(stack: np.ndarray, xs: np.ndarray, residual: bool) -> np.ndarray:
@@ -135,7 +136,7 @@ def dilated_conv(d: Demo, image=None, kernel=None, dilation=None, stride=None, p
     out_h, out_w = feature_map.shape
 
     d.say(
-        f"Dilation {dil} leaves {dil - 1} gap{'s' if dil != 2 else ''} between kernel taps, "
+        f"Dilation {dil} leaves {plural(dil - 1, 'gap')} between kernel taps, "
         f"so a {kh}-tap kernel spans k + (k - 1)(d - 1) = {kh} + {kh - 1}·{dil - 1} = {eh} pixels."
     )
     d.show(
@@ -430,7 +431,7 @@ def transposed_conv(d: Demo, x=None, kernel=None, stride=None, padding=None):
     )
     d.say(
         "Each input pixel stamps its value times the kernel onto the output, "
-        f"the stamps {stride} pixel{'s' if stride > 1 else ''} apart; where stamps overlap they add."
+        f"the stamps {plural(stride, 'pixel')} apart; where stamps overlap they add."
     )
     d.show(f"upsampled ({out_h}x{out_w})", up)
 
