@@ -9,17 +9,16 @@ Importing this module imports NumPy; only `run` (via `quizprep.demos.run_demo`) 
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 import json
 import math
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from quizprep import plugins
 from quizprep.errors import BadValueError, QuizprepError
 
 REGISTRY: dict[str, Callable] = {}
@@ -43,7 +42,7 @@ def demo(name: str) -> Callable[[Callable], Callable]:
     def register(func: Callable) -> Callable:
         if name in REGISTRY:
             raise ValueError(f"demo {name!r} is registered twice")
-        if not summary_of(func):
+        if not plugins.summary_of(func):
             raise ValueError(f"demo {name!r} needs a docstring whose first line is its summary")
         REGISTRY[name] = func
         return func
@@ -51,38 +50,25 @@ def demo(name: str) -> Callable[[Callable], Callable]:
     return register
 
 
-def summary_of(func: Callable) -> str:
-    """The first paragraph of a docstring as one line."""
-    doc = inspect.getdoc(func) or ""
-    return " ".join(doc.split("\n\n")[0].split())
-
 
 def topic_of(func: Callable) -> str:
-    """The bank topic a demo belongs to: the topic module or package under quizprep.demos, with '-' for '_'."""
-    return func.__module__.removeprefix(f"{__package__}.").split(".")[0].replace("_", "-")
+    return plugins.topic_of(func, __package__)
 
 
 def topic_modules() -> list[str]:
-    """The names of the topic modules and packages, found by walking quizprep.demos."""
-    import quizprep.demos as package
-
-    names = (info.name for info in pkgutil.iter_modules(package.__path__))
-    return sorted(n for n in names if not n.startswith("_") and n not in NOT_TOPICS)
+    return plugins.topic_modules(__package__, NOT_TOPICS)
 
 
 def load_all() -> dict[str, Callable]:
     """Import every topic module, and every submodule of a topic package (each registers its demos)."""
-    for name in topic_modules():
-        module = importlib.import_module(f"{__package__}.{name}")
-        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):  # a topic split by sub-theme
-            importlib.import_module(f"{module.__name__}.{info.name}")
+    plugins.import_topics(__package__, NOT_TOPICS)
     return REGISTRY
 
 
 def build_index() -> dict[str, tuple[str, str]]:
     """name -> (topic, summary) for every registered demo, sorted by name."""
     registry = load_all()
-    return {name: (topic_of(registry[name]), summary_of(registry[name])) for name in sorted(registry)}
+    return {name: (topic_of(registry[name]), plugins.summary_of(registry[name])) for name in sorted(registry)}
 
 
 @dataclass
@@ -273,7 +259,7 @@ def run(name: str, params: dict, seed: int) -> DemoResult:
     d = Demo(np.random.default_rng(seed))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result = func(d, **params)
-    return DemoResult(name, summary_of(func), seed, dict(d.params), d.steps, plain(result))
+    return DemoResult(name, plugins.summary_of(func), seed, dict(d.params), d.steps, plain(result))
 
 
 INDEX_COMMAND = "python -m quizprep.demos --write-index"

@@ -7,14 +7,13 @@ Importing this module imports NumPy; only `generate` and the index writer do.
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 import json
-import pkgutil
 from collections.abc import Callable
 
 import numpy as np
 
+from quizprep import plugins
 from quizprep.drills import Problem, answer_format
 
 REGISTRY: dict[str, Callable[[np.random.Generator], Problem]] = {}
@@ -43,24 +42,16 @@ def title_of(func: Callable) -> str:
 
 
 def topic_of(func: Callable) -> str:
-    """The bank topic a drill belongs to: the topic module or package under quizprep.drills, with '-' for '_'."""
-    return func.__module__.removeprefix(f"{__package__}.").split(".")[0].replace("_", "-")
+    return plugins.topic_of(func, __package__)
 
 
 def topic_modules() -> list[str]:
-    """The names of the topic modules and packages, found by walking quizprep.drills."""
-    import quizprep.drills as package
-
-    names = (info.name for info in pkgutil.iter_modules(package.__path__))
-    return sorted(n for n in names if not n.startswith("_") and n not in NOT_TOPICS)
+    return plugins.topic_modules(__package__, NOT_TOPICS)
 
 
 def load_all() -> dict[str, Callable[[np.random.Generator], Problem]]:
     """Import every topic module, and every submodule of a topic package (each registers its drills)."""
-    for name in topic_modules():
-        module = importlib.import_module(f"{__package__}.{name}")
-        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):  # a topic split by sub-theme
-            importlib.import_module(f"{module.__name__}.{info.name}")
+    plugins.import_topics(__package__, NOT_TOPICS)
     return REGISTRY
 
 

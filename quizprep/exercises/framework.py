@@ -13,11 +13,12 @@ import functools
 import importlib
 import inspect
 import json
-import pkgutil
 import textwrap
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from quizprep import plugins
 
 # Modules of the package that hold no exercises; every other module whose name has no leading underscore is a topic.
 NOT_TOPICS = frozenset({"framework", "kit", "sandbox"})
@@ -43,7 +44,7 @@ class Exercise:
 
     @property
     def summary(self) -> str:
-        return summary_of(self.func)
+        return plugins.summary_of(self.func)
 
     def seed(self) -> int:
         """The seed of the hidden cases: fixed per exercise, so a run can be repeated."""
@@ -63,7 +64,7 @@ def exercise(
             raise ValueError(f"exercise {name!r} is registered twice")
         if func.__name__ != name:
             raise ValueError(f"exercise {name!r}: the reference must be called {name}, not {func.__name__}")
-        if not summary_of(func):
+        if not plugins.summary_of(func):
             raise ValueError(f"exercise {name!r} needs a docstring whose first line is its summary")
         if difficulty not in DIFFICULTIES or not hints or not items:
             raise ValueError(f"exercise {name!r} needs items, hints and a difficulty in {sorted(DIFFICULTIES)}")
@@ -85,29 +86,18 @@ def hidden_tests(name: str) -> Callable[[Callable], Callable]:
     return register
 
 
-def summary_of(func: Callable) -> str:
-    """The first paragraph of a docstring as one line."""
-    doc = inspect.getdoc(func) or ""
-    return " ".join(doc.split("\n\n")[0].split())
-
 
 def topic_of(func: Callable) -> str:
-    """The bank topic of an exercise: its module under quizprep.exercises, with '-' for '_'."""
-    return func.__module__.removeprefix(f"{__package__}.").split(".")[0].replace("_", "-")
+    return plugins.topic_of(func, __package__)
 
 
 def topic_modules() -> list[str]:
-    """The names of the topic modules, found by walking quizprep.exercises."""
-    import quizprep.exercises as package
-
-    names = (info.name for info in pkgutil.iter_modules(package.__path__))
-    return sorted(n for n in names if not n.startswith("_") and n not in NOT_TOPICS)
+    return plugins.topic_modules(__package__, NOT_TOPICS)
 
 
 def load_all() -> dict[str, Exercise]:
     """Import every topic module (each registers its exercises)."""
-    for name in topic_modules():
-        importlib.import_module(f"{__package__}.{name}")
+    plugins.import_topics(__package__, NOT_TOPICS)
     return REGISTRY
 
 
