@@ -47,11 +47,14 @@ def main(argv: list[str]) -> None:
 
 def load_candidate(name: str, user_file: str, report: dict):
     """The user's function, or None with report["error"] saying why not."""
+    import importlib.machinery
     import importlib.util
 
     from quizprep.exercises import kit
 
-    spec = importlib.util.spec_from_file_location("quizprep_user_solution", user_file)
+    # An explicit source loader: the file is Python whatever its name ends with (`check NAME notes.txt`).
+    loader = importlib.machinery.SourceFileLoader("quizprep_user_solution", user_file)
+    spec = importlib.util.spec_from_file_location("quizprep_user_solution", user_file, loader=loader)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)

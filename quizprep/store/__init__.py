@@ -101,9 +101,7 @@ def _retry_while_locked(action, seconds: float = BUSY_TIMEOUT_MS / 1000) -> None
 def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of a quizprep database; refuse anything else without writing to it."""
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        app_id, version, tables = _identity_snapshot(conn)
     except sqlite3.OperationalError as exc:  # the file may be fine; the disk or the permissions are not
         raise QuizprepError(
             f"the state database {path} cannot be read: {failure_reason(exc)[0]}. It was not changed."
@@ -124,6 +122,19 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
             "Upgrade quizprep (pip install -U quizprep); the database has not been changed."
         )
     return version
+
+
+def _identity_snapshot(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """(application id, schema version, tables) read in one read transaction: another process
+    creating the database at this moment must not be seen half done (tables, but no id yet)."""
+    conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        conn.execute("ROLLBACK")
+    return app_id, version, tables
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:

@@ -120,3 +120,17 @@ def test_files_that_cannot_be_graded_are_refused(tmp_path):
         check_file("softmax", tmp_path / "missing.py")
     with pytest.raises(QuizprepError, match="more than 0 seconds"):
         check_file("softmax", write(tmp_path, solution("softmax")), timeout=0)
+
+
+def test_a_solution_file_need_not_end_in_py(tmp_path):
+    from quizprep.exercises import check_file
+
+    path = tmp_path / "softmax-attempt.txt"
+    path.write_text(
+        "import numpy as np\n\n\ndef softmax(x, axis=-1):\n"
+        "    z = x - x.max(axis=axis, keepdims=True)\n    e = np.exp(z)\n"
+        "    return e / e.sum(axis=axis, keepdims=True)\n",
+        encoding="utf-8",
+    )
+    report = check_file("softmax", path, 10.0)
+    assert report.ok and report.passed == report.total
